@@ -21,7 +21,7 @@ std::string FormatRfc3339Millis(int64_t epoch_millis) {
   const std::tm tm = ToUtc(epoch_millis);
   int64_t ms = epoch_millis % 1000;
   if (ms < 0) ms += 1000;
-  char buf[40];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
   return buf;
@@ -29,7 +29,7 @@ std::string FormatRfc3339Millis(int64_t epoch_millis) {
 
 std::string FormatRfc3339(int64_t epoch_millis) {
   const std::tm tm = ToUtc(epoch_millis);
-  char buf[32];
+  char buf[96];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;

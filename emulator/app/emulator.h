@@ -1,0 +1,92 @@
+// The emulator as a library: `mpemu serve` runs one, `mpemu run` (the harness) and the tests start
+// one in-process on a free port. Owns the clocks, store, journal, fault injector, HTTP server and
+// the marketplaces.
+#ifndef MPEMU_EMULATOR_APP_EMULATOR_H_
+#define MPEMU_EMULATOR_APP_EMULATOR_H_
+
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emulator/app/config.h"
+#include "emulator/control/marketplace.h"
+#include "emulator/core/clock.h"
+#include "emulator/core/ids.h"
+#include "emulator/crypto/rsa_key.h"
+#include "emulator/http/faults.h"
+#include "emulator/http/pipeline.h"
+#include "emulator/http/server.h"
+#include "emulator/journal/journal.h"
+#include "emulator/stackit/marketplace.h"
+#include "emulator/store/store.h"
+
+namespace mpemu::app {
+
+struct EmulatorOptions {
+  EmulatorConfig config = DefaultConfig();
+  const Clock* wall_clock = nullptr;             // default: the real clock
+  std::unique_ptr<IdGenerator> ids;              // default: random
+  std::unique_ptr<crypto::KeySource> keys;       // default: RSA-2048 generation
+  std::unique_ptr<store::Store> store;           // default: config.state_file or in memory
+  // When true (the default), Start() returns as soon as the port answers and the slow start-up
+  // work (generating keys) runs in the background; requests that need it wait for it.
+  bool initialize_in_background = true;
+};
+
+class Emulator {
+ public:
+  static StatusOr<std::unique_ptr<Emulator>> Create(EmulatorOptions options);
+  ~Emulator();
+  Emulator(const Emulator&) = delete;
+  Emulator& operator=(const Emulator&) = delete;
+
+  // Binds the configured port (0 picks one) and serves.
+  Status Start();
+  // Waits until the start-up work is done; its error if it failed.
+  Status WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(60));
+  void Stop();
+
+  int port() const { return server_ ? server_->port() : 0; }
+  std::string base_url() const;
+
+  Status Reset(bool keys);
+  Status AdvanceClock(int64_t millis);
+  nlohmann::json ConfigJson() const;
+
+  const EmulatorConfig& config() const { return config_; }
+  VirtualClock& clock() { return *clock_; }
+  const Clock& wall_clock() const { return *wall_clock_; }
+  journal::Journal& journal() { return *journal_; }
+  http::FaultInjector& faults() { return *faults_; }
+  store::Store& store() { return *store_; }
+  http::Pipeline& pipeline() { return *pipeline_; }
+  stackit::StackitMarketplace& stackit() { return *stackit_; }
+  const control::Environment& env() const { return env_; }
+
+ private:
+  explicit Emulator(EmulatorOptions options);
+  Status Initialize();
+
+  EmulatorConfig config_;
+  const Clock* wall_clock_;
+  std::unique_ptr<IdGenerator> ids_;
+  std::unique_ptr<crypto::KeySource> keys_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<VirtualClock> clock_;
+  std::unique_ptr<journal::Journal> journal_;
+  std::unique_ptr<http::FaultInjector> faults_;
+  std::unique_ptr<http::Pipeline> pipeline_;
+  control::Environment env_;
+  std::unique_ptr<stackit::StackitMarketplace> stackit_;
+  std::vector<control::Marketplace*> marketplaces_;
+  std::unique_ptr<http::Server> server_;
+  bool background_init_;
+  std::shared_future<Status> ready_;
+  const int64_t started_wall_ms_;
+};
+
+}  // namespace mpemu::app
+
+#endif  // MPEMU_EMULATOR_APP_EMULATOR_H_

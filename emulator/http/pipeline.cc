@@ -1,0 +1,240 @@
+#include "emulator/http/pipeline.h"
+
+#include <chrono>
+#include <exception>
+#include <thread>
+
+namespace mpemu::http {
+namespace {
+
+// The literal text a route pattern must start with: everything before the first metacharacter.
+std::string LiteralPrefix(const std::string& pattern) {
+  std::string out;
+  for (char c : pattern) {
+    if (std::string("\\^$.|?*+()[]{}").find(c) != std::string::npos) break;
+    out.push_back(c);
+  }
+  return out;
+}
+
+Reply DefaultErrorWriter(const Status& status, int http_status, const Request& request) {
+  const int code = http_status ? http_status : HttpStatusFor(status);
+  return Reply::Json(code, {{"error", StatusCodeName(status.code())},
+                            {"message", status.message()},
+                            {"path", request.path},
+                            {"status", code}});
+}
+
+// RFC 7386 JSON merge patch.
+void MergePatch(nlohmann::json& target, const nlohmann::json& patch) {
+  if (!patch.is_object()) {
+    target = patch;
+    return;
+  }
+  if (!target.is_object()) target = nlohmann::json::object();
+  for (const auto& [key, value] : patch.items()) {
+    if (value.is_null()) {
+      target.erase(key);
+    } else {
+      MergePatch(target[key], value);
+    }
+  }
+}
+
+}  // namespace
+
+int HttpStatusFor(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kOk: return 200;
+    case StatusCode::kInvalidArgument: return 400;
+    case StatusCode::kUnauthenticated: return 401;
+    case StatusCode::kPermissionDenied: return 403;
+    case StatusCode::kNotFound: return 404;
+    case StatusCode::kAlreadyExists: return 409;
+    case StatusCode::kFailedPrecondition: return 409;
+    case StatusCode::kResourceExhausted: return 413;
+    case StatusCode::kDeadlineExceeded: return 504;
+    case StatusCode::kUnavailable: return 503;
+    case StatusCode::kUnimplemented: return 501;
+    case StatusCode::kInternal: return 500;
+  }
+  return 500;
+}
+
+StatusOr<nlohmann::json> ParseJsonBody(const Request& request, bool empty_ok) {
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (empty_ok) return nlohmann::json::object();
+    return InvalidArgumentError("request body is empty; expected JSON");
+  }
+  try {
+    return nlohmann::json::parse(request.body);
+  } catch (const nlohmann::json::parse_error& e) {
+    return InvalidArgumentError("malformed JSON body at byte " + std::to_string(e.byte) + ": " +
+                                e.what());
+  } catch (const std::exception& e) {
+    return InvalidArgumentError(std::string("malformed JSON body: ") + e.what());
+  }
+}
+
+Pipeline::Pipeline(const Clock* clock, const Clock* wall_clock, journal::Journal* journal,
+                   FaultInjector* faults)
+    : clock_(clock), wall_clock_(wall_clock), journal_(journal), faults_(faults) {
+  fallback_.name = "unknown";
+  fallback_.errors = DefaultErrorWriter;
+}
+
+void Pipeline::AddService(ServiceInfo service) {
+  if (!service.errors) service.errors = DefaultErrorWriter;
+  services_.push_back(std::move(service));
+}
+
+void Pipeline::AddRoute(Route route) {
+  compiled_.push_back(CompiledRoute{routes_.size(), LiteralPrefix(route.pattern),
+                                    std::regex(route.pattern, std::regex::optimize)});
+  routes_.push_back(std::move(route));
+}
+
+const ServiceInfo& Pipeline::ServiceForPath(const std::string& path) const {
+  const ServiceInfo* best = &fallback_;
+  size_t best_len = 0;
+  for (const ServiceInfo& s : services_) {
+    for (const std::string& prefix : s.path_prefixes) {
+      if (prefix.size() >= best_len && path.compare(0, prefix.size(), prefix) == 0) {
+        best = &s;
+        best_len = prefix.size();
+      }
+    }
+  }
+  return *best;
+}
+
+const ServiceInfo& Pipeline::ServiceNamed(const std::string& name) const {
+  for (const ServiceInfo& s : services_) {
+    if (s.name == name) return s;
+  }
+  return fallback_;
+}
+
+Reply Pipeline::Handle(Request& request) {
+  const auto started = std::chrono::steady_clock::now();
+  journal::Entry entry;
+  entry.time_millis = clock_->NowMillis();
+  entry.wall_millis = wall_clock_->NowMillis();
+  entry.method = request.method;
+  entry.path = request.path;
+  entry.query = request.query;
+  entry.host = request.Header("Host");
+  entry.body = request.body;
+  entry.remote_addr = request.remote_addr;
+  for (const auto& [name, value] : request.headers) entry.headers.emplace_back(name, value);
+
+  Reply reply;
+  try {
+    reply = Dispatch(request, entry);
+  } catch (const std::exception& e) {
+    // A bug of ours; the process and its state survive it.
+    reply = ServiceForPath(request.path)
+                .errors(InternalError(std::string("unexpected error: ") + e.what()), 500, request);
+  } catch (...) {
+    reply = ServiceForPath(request.path).errors(InternalError("unexpected error"), 500, request);
+  }
+  entry.status = reply.status;
+  entry.reply_content_type = reply.content_type;
+  entry.reply_body = reply.body;
+  entry.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  journal_->Record(std::move(entry));
+  return reply;
+}
+
+Reply Pipeline::Dispatch(Request& request, journal::Entry& entry) {
+  // Route lookup. A path that matches routes of other methods only is a 405.
+  const Route* route = nullptr;
+  bool path_known = false;
+  std::smatch match;
+  for (const CompiledRoute& c : compiled_) {
+    if (request.path.compare(0, c.literal_prefix.size(), c.literal_prefix) != 0) continue;
+    if (!std::regex_match(request.path, match, c.regex)) continue;
+    path_known = true;
+    const Route& candidate = routes_[c.index];
+    if (candidate.method != request.method) continue;
+    route = &candidate;
+    request.path_params.clear();
+    for (size_t i = 1; i < match.size(); ++i) request.path_params.push_back(match[i].str());
+    break;
+  }
+  if (route == nullptr) {
+    const ServiceInfo& service = ServiceForPath(request.path);
+    entry.service = service.name;
+    if (path_known) {
+      return service.errors(
+          InvalidArgumentError("method " + request.method + " is not allowed on " + request.path),
+          405, request);
+    }
+    return service.errors(NotFoundError("no such endpoint: " + request.method + " " + request.path),
+                          404, request);
+  }
+  entry.service = route->service;
+  entry.route = route->name;
+  const ServiceInfo& service = ServiceNamed(route->service);
+
+  std::optional<Fault> fault = faults_->Take(request.method, request.path, route->name);
+  if (fault) {
+    entry.fault = fault->id;
+    if (fault->delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(fault->delay_ms));
+    if (fault->status || fault->body) {
+      Reply r;
+      r.status = fault->status.value_or(200);
+      r.body = fault->body.value_or("");
+      if (!r.body.empty()) r.content_type = fault->content_type;
+      return r;
+    }
+  }
+
+  Reply reply;
+  Status failed;
+  if (route->waits_for_ready && ready_gate_) failed = ready_gate_();
+  for (size_t i = 0; failed.ok() && i < route->stages.size(); ++i) failed = route->stages[i](request);
+  if (failed.ok()) {
+    StatusOr<Reply> result = route->handler(request);
+    if (result.ok()) {
+      reply = std::move(result).value();
+    } else {
+      failed = result.status();
+    }
+  }
+  if (!failed.ok()) reply = service.errors(failed, 0, request);
+
+  if (fault && fault->merge_patch && reply.content_type.rfind("application/json", 0) == 0) {
+    nlohmann::json body = nlohmann::json::parse(reply.body, nullptr, false);
+    if (!body.is_discarded()) {
+      MergePatch(body, *fault->merge_patch);
+      reply.body = body.dump();
+    }
+  }
+  return reply;
+}
+
+Reply Pipeline::HandleTransportError(Request& request, int http_status, const std::string& message) {
+  journal::Entry entry;
+  entry.time_millis = clock_->NowMillis();
+  entry.wall_millis = wall_clock_->NowMillis();
+  entry.method = request.method;
+  entry.path = request.path;
+  entry.query = request.query;
+  entry.host = request.Header("Host");
+  entry.remote_addr = request.remote_addr;
+  for (const auto& [name, value] : request.headers) entry.headers.emplace_back(name, value);
+  const ServiceInfo& service = ServiceForPath(request.path);
+  entry.service = service.name;
+  const StatusCode code = http_status == 413 ? StatusCode::kResourceExhausted
+                                             : StatusCode::kInvalidArgument;
+  Reply reply = service.errors(Status(code, message), http_status, request);
+  entry.status = reply.status;
+  entry.reply_content_type = reply.content_type;
+  entry.reply_body = reply.body;
+  journal_->Record(std::move(entry));
+  return reply;
+}
+
+}  // namespace mpemu::http

@@ -1,0 +1,50 @@
+// The HTTP server: cpp-httplib at the edge, everything else in the Pipeline.
+#ifndef MPEMU_EMULATOR_HTTP_SERVER_H_
+#define MPEMU_EMULATOR_HTTP_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "emulator/core/status.h"
+#include "emulator/http/pipeline.h"
+
+namespace mpemu::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  int port = 0;                         // 0: the OS picks a free port
+  size_t threads = 64;                  // each keep-alive connection holds one thread
+  size_t max_body_bytes = 1024 * 1024;  // larger bodies get 413 in the service's error schema
+  int keep_alive_max_count = 100000;
+  int keep_alive_timeout_seconds = 5;
+  int read_timeout_seconds = 10;
+};
+
+class Server {
+ public:
+  // `pipeline` is not owned and must outlive the server.
+  Server(ServerOptions options, Pipeline* pipeline);
+  ~Server();  // stops
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts serving on a background thread. Unavailable when the port is taken.
+  Status Start();
+  // Stops accepting, waits for the serving thread. Idempotent.
+  void Stop();
+  int port() const { return port_; }
+  std::string base_url() const;
+
+ private:
+  struct Impl;
+  ServerOptions options_;
+  Pipeline* pipeline_;
+  std::unique_ptr<Impl> impl_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace mpemu::http
+
+#endif  // MPEMU_EMULATOR_HTTP_SERVER_H_

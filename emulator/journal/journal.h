@@ -1,0 +1,81 @@
+// The request journal: every request the emulator received (and, later, every call it made to a
+// vendor), with its reply. It is the evidence behind every harness expectation.
+//
+// Bounded ring: the oldest entries are dropped beyond `capacity`. Thread-safe.
+#ifndef MPEMU_EMULATOR_JOURNAL_JOURNAL_H_
+#define MPEMU_EMULATOR_JOURNAL_JOURNAL_H_
+
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mpemu::journal {
+
+struct Entry {
+  int64_t seq = 0;            // assigned by Record, from 1, never reused (not even by Clear)
+  int64_t time_millis = 0;    // marketplace (virtual) clock
+  int64_t wall_millis = 0;    // real clock
+  std::string direction = "inbound";  // "inbound": to the emulator; "outbound": emulator to vendor
+  std::string service;        // "stackit.api", "stackit.keys", "control", ...
+  std::string route;          // route name, "" when nothing matched
+  std::string host;           // Host header (the proxy mode records the host addressed)
+  std::string method;
+  std::string path;
+  std::string query;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;           // truncated to kMaxBodyBytes
+  int status = 0;
+  std::string reply_content_type;
+  std::string reply_body;     // truncated to kMaxBodyBytes
+  double duration_ms = 0;
+  std::string fault;          // id of the injected fault that shaped the reply, if any
+  std::string remote_addr;
+};
+
+struct Filter {
+  std::optional<std::string> method;
+  std::optional<std::string> path_prefix;
+  std::optional<std::string> path_contains;
+  std::optional<std::string> service;
+  std::optional<std::string> route;
+  std::optional<std::string> direction;
+  std::optional<int> status;
+  int64_t after_seq = 0;     // exclusive
+  size_t limit = 1000;       // the first `limit` matches after after_seq
+  bool include_control = false;  // control-plane (/_emulator/) requests are hidden unless asked for
+};
+
+class Journal {
+ public:
+  static constexpr size_t kMaxBodyBytes = 64 * 1024;
+
+  explicit Journal(size_t capacity = 20000) : capacity_(capacity) {}
+  Journal(const Journal&) = delete;
+  Journal& operator=(const Journal&) = delete;
+
+  // Stores a copy (bodies truncated) and returns its seq.
+  int64_t Record(Entry entry);
+  std::vector<Entry> Query(const Filter& filter) const;
+  // The seq the next entry will get; a scenario remembers it to look only at later calls.
+  int64_t NextSeq() const;
+  void Clear();
+  size_t size() const;
+
+  static nlohmann::json ToJson(const Entry& entry);
+
+ private:
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  std::deque<Entry> entries_;
+  int64_t next_seq_ = 1;
+};
+
+}  // namespace mpemu::journal
+
+#endif  // MPEMU_EMULATOR_JOURNAL_JOURNAL_H_
