@@ -1,0 +1,113 @@
+#include "emulator/harness/profile.h"
+
+#include <filesystem>
+
+#include <yaml-cpp/yaml.h>
+
+#include "emulator/core/yaml_reader.h"
+#include "emulator/harness/template.h"
+
+namespace mpemu::harness {
+namespace {
+
+Status CheckTemplated(const YamlMap& map, const std::string& key, const std::string& value) {
+  Status s = CheckTemplates(value, nullptr);
+  if (!s.ok()) return map.Error(key, s.message());
+  return Status::Ok();
+}
+
+StatusOr<std::map<std::string, std::string>> StringMap(const YamlMap& parent, const std::string& key) {
+  std::map<std::string, std::string> out;
+  if (!parent.Has(key)) return out;
+  MPEMU_ASSIGN_OR_RETURN(YamlMap map, parent.Map(key));
+  for (const auto& k : map.Keys()) {
+    std::string v;
+    MPEMU_RETURN_IF_ERROR(map.String(k, &v, true));
+    MPEMU_RETURN_IF_ERROR(CheckTemplated(map, k, v));
+    out[k] = v;
+  }
+  return out;
+}
+
+StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
+  MPEMU_ASSIGN_OR_RETURN(YamlMap map, YamlMap::From(root, file, ""));
+  MPEMU_RETURN_IF_ERROR(map.CheckKeys({"name", "url", "start", "stackit", "marketplaces"}));
+  VendorProfile p;
+  p.file = file;
+  std::error_code ec;
+  p.dir = std::filesystem::absolute(std::filesystem::path(file).parent_path(), ec).string();
+  MPEMU_RETURN_IF_ERROR(map.String("name", &p.name, true));
+  MPEMU_RETURN_IF_ERROR(map.String("url", &p.url, true));
+  MPEMU_RETURN_IF_ERROR(CheckTemplated(map, "url", p.url));
+  MPEMU_RETURN_IF_ERROR(map.StringList("marketplaces", &p.marketplaces));
+  for (const auto& m : p.marketplaces) {
+    if (m != "stackit" && m != "clevercloud" && m != "pandium") {
+      return map.Error("marketplaces", "unknown marketplace \"" + m + "\" (stackit, clevercloud, pandium)");
+    }
+  }
+
+  if (map.Has("start")) {
+    MPEMU_ASSIGN_OR_RETURN(YamlMap start, map.Map("start"));
+    MPEMU_RETURN_IF_ERROR(start.CheckKeys({"command", "env", "cwd", "ready"}));
+    VendorStart s;
+    YAML::Node command = start.Get("command");
+    if (command && command.IsScalar()) {
+      s.command = {"/bin/sh", "-c", command.Scalar()};
+    } else {
+      MPEMU_RETURN_IF_ERROR(start.StringList("command", &s.command));
+    }
+    if (s.command.empty()) return start.Error("command", "is required: the vendor's argv or a shell command");
+    for (const auto& a : s.command) MPEMU_RETURN_IF_ERROR(CheckTemplated(start, "command", a));
+    MPEMU_ASSIGN_OR_RETURN(s.env, StringMap(start, "env"));
+    MPEMU_RETURN_IF_ERROR(start.String("cwd", &s.cwd));
+    if (start.Has("ready")) {
+      MPEMU_ASSIGN_OR_RETURN(YamlMap ready, start.Map("ready"));
+      MPEMU_RETURN_IF_ERROR(ready.CheckKeys({"path", "timeout"}));
+      MPEMU_RETURN_IF_ERROR(ready.String("path", &s.ready_path));
+      MPEMU_RETURN_IF_ERROR(ready.Duration("timeout", &s.ready_timeout_ms));
+    }
+    p.start = std::move(s);
+  }
+
+  if (map.Has("stackit")) {
+    MPEMU_ASSIGN_OR_RETURN(YamlMap st, map.Map("stackit"));
+    MPEMU_RETURN_IF_ERROR(st.CheckKeys({"signupPath", "tokenParam", "signup", "observe", "keysRefetchCooldown"}));
+    StackitProfile s;
+    MPEMU_RETURN_IF_ERROR(st.Duration("keysRefetchCooldown", &s.keys_refetch_cooldown_ms));
+    MPEMU_RETURN_IF_ERROR(st.String("signupPath", &s.signup_path));
+    MPEMU_RETURN_IF_ERROR(st.String("tokenParam", &s.token_param));
+    if (st.Has("signup")) {
+      MPEMU_ASSIGN_OR_RETURN(YamlMap signup, st.Map("signup"));
+      MPEMU_RETURN_IF_ERROR(signup.CheckKeys({"fields", "formAction"}));
+      MPEMU_ASSIGN_OR_RETURN(s.signup_fields, StringMap(signup, "fields"));
+      MPEMU_RETURN_IF_ERROR(signup.String("formAction", &s.signup_form_action));
+    }
+    if (st.Has("observe")) {
+      MPEMU_ASSIGN_OR_RETURN(YamlMap observe, st.Map("observe"));
+      MPEMU_RETURN_IF_ERROR(observe.CheckKeys({"path", "state"}));
+      MPEMU_RETURN_IF_ERROR(observe.String("path", &s.observe_path, true));
+      MPEMU_RETURN_IF_ERROR(CheckTemplated(observe, "path", s.observe_path));
+      MPEMU_RETURN_IF_ERROR(observe.String("state", &s.observe_state));
+    }
+    p.stackit = std::move(s);
+    if (p.marketplaces.empty()) p.marketplaces.push_back("stackit");
+  }
+  if (p.marketplaces.empty()) {
+    return map.Error("marketplaces", "the profile describes no marketplace (add a stackit: section)");
+  }
+  return p;
+}
+
+}  // namespace
+
+StatusOr<VendorProfile> LoadProfile(const std::string& path) {
+  MPEMU_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlFile(path));
+  return Parse(root, path);
+}
+
+StatusOr<VendorProfile> ParseProfileText(const std::string& text, const std::string& name) {
+  MPEMU_ASSIGN_OR_RETURN(YAML::Node root, LoadYamlString(text, name));
+  return Parse(root, name);
+}
+
+}  // namespace mpemu::harness

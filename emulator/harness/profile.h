@@ -1,0 +1,70 @@
+// A vendor profile: everything the harness needs to know about a vendor under test, in any
+// language. Templates ({{ ... }}) in it are expanded against the run's variables: emulator.url,
+// stackit.* (the emulator's effective STACKIT configuration: keysUrl, issuer, apiUrl, tokenUrl,
+// projectId, ...), vendor.port, vendor.url, files.* (files the harness wrote for the vendor, such
+// as files.stackitServiceAccountKey), paths.bin (the folder of the mpemu executable) and
+// paths.profile (the folder of the profile file).
+//
+//   name: vendor-sample
+//   url: "http://127.0.0.1:{{ vendor.port }}"     # the vendor's base URL
+//   start:                                          # optional; without it the vendor must be up
+//     command: ["{{ paths.bin }}/vendor-sample/vendor-sample"]
+//     env: {STACKIT_KEYS_URL: "{{ stackit.keysUrl }}", ...}
+//     ready: {path: /healthz, timeout: 15s}
+//   stackit:
+//     signupPath: /stackit/signup                   # where STACKIT sends the customer
+//     signup:                                       # how a customer completes the vendor's form
+//       fields: {email: "{{ customer.email }}", password: "{{ customer.password }}"}
+//     observe:                                      # optional: the vendor's view of a subscription
+//       path: "/api/stackit/subscriptions/{{ subscription }}"
+//       state: state                                # dotted path of the lifecycle state
+//     keysRefetchCooldown: 100ms                    # the vendor's keys.json re-fetch rate limit
+#ifndef MPEMU_EMULATOR_HARNESS_PROFILE_H_
+#define MPEMU_EMULATOR_HARNESS_PROFILE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emulator/core/status.h"
+
+namespace mpemu::harness {
+
+struct VendorStart {
+  std::vector<std::string> command;          // argv, templated
+  std::map<std::string, std::string> env;    // added to the harness's environment, templated
+  std::string cwd;                           // default: the profile's folder
+  std::string ready_path = "/";              // GET must answer 2xx
+  int64_t ready_timeout_ms = 15000;
+};
+
+struct StackitProfile {
+  std::string signup_path = "/stackit/signup";
+  std::string token_param = "x-stackit-marketplace-token";
+  std::map<std::string, std::string> signup_fields;  // form fields the customer fills, templated
+  std::string signup_form_action;                    // which form to submit; default: the first
+  std::string observe_path;                          // templated with {{ subscription }}; optional
+  std::string observe_state = "state";
+  // How long the vendor waits between two re-fetches of keys.json (its documented rate limit);
+  // rotate_keys waits this long so that a correct rate-limited vendor may fetch the new key.
+  int64_t keys_refetch_cooldown_ms = 0;
+};
+
+struct VendorProfile {
+  std::string name;
+  std::string file;  // where it was loaded from
+  std::string dir;   // its folder
+  std::string url;   // templated
+  std::optional<VendorStart> start;
+  std::optional<StackitProfile> stackit;
+  // The marketplaces the vendor implements: scenarios of others are skipped.
+  std::vector<std::string> marketplaces;
+};
+
+StatusOr<VendorProfile> LoadProfile(const std::string& path);
+StatusOr<VendorProfile> ParseProfileText(const std::string& text, const std::string& name);
+
+}  // namespace mpemu::harness
+
+#endif  // MPEMU_EMULATOR_HARNESS_PROFILE_H_
