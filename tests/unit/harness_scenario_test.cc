@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "emulator/harness/profile.h"
 #include "tests/support/status_matchers.h"
 
@@ -113,6 +115,29 @@ stackit: {signupPath: /s, signup: {fields: {email: e}}, observe: {path: "/o/{{ s
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("p.yaml:3:11")));
   EXPECT_THAT(ParseProfileText("name: v\nurl: u\n", "p.yaml"),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("no marketplace")));
+}
+
+}  // namespace
+}  // namespace mpemu::harness
+
+namespace mpemu::harness {
+namespace {
+
+// scenarios/scenario.schema.json is what editors use; it must match the registry.
+// Regenerate with: build/mpemu schema > scenarios/scenario.schema.json
+TEST(ScenarioSchema, CheckedInFileIsCurrent) {
+  std::ifstream in(std::string(MPEMU_SOURCE_DIR) + "/scenarios/scenario.schema.json");
+  ASSERT_TRUE(in.good());
+  nlohmann::json checked_in = nlohmann::json::parse(in);
+  EXPECT_EQ(checked_in, ScenarioJsonSchema())
+      << "run: build/mpemu schema > scenarios/scenario.schema.json";
+}
+
+// Every bundled scenario file loads (the same check as `mpemu lint scenarios`).
+TEST(BundledScenarios, AllLoad) {
+  auto loaded = LoadScenarios({std::string(MPEMU_SOURCE_DIR) + "/scenarios"});
+  ASSERT_OK(loaded);
+  EXPECT_GT(loaded->size(), 50u);
 }
 
 }  // namespace
