@@ -434,10 +434,10 @@ TYPED_TEST(StoreTest, UpdateChangesBodyAndPartition) {
 TYPED_TEST(StoreTest, UpdateWithFailingMutateLeavesRecordUnchanged) {
   ASSERT_OK(this->store().Insert(Rec("k", "a", "p", "original")));
   const Status failure = FailedPreconditionError("subscription is not active");
-  auto result = this->store().Update("k", "a", [&](Record& record) {
+  auto result = this->store().Update("k", "a", [&](Record& record) -> Status {
     record.body = "changed";
     record.partition = "elsewhere";
-    return failure;
+    return Status(failure);
   });
   EXPECT_EQ(result.status(), failure);
   auto got = this->store().Get("k", "a");
@@ -608,8 +608,10 @@ TYPED_TEST(StoreTest, InsertBatchIsAllOrNothing) {
 TYPED_TEST(StoreTest, ConcurrentInsertsGetDistinctSeqs) {
   constexpr int kThreads = 8;
   constexpr int kPerThread = 200;
+  constexpr size_t kTotal = size_t{kThreads} * kPerThread;
   std::vector<std::vector<int64_t>> seqs(kThreads);
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -635,9 +637,9 @@ TYPED_TEST(StoreTest, ConcurrentInsertsGetDistinctSeqs) {
     for (size_t i = 1; i < per_thread.size(); ++i) EXPECT_LT(per_thread[i - 1], per_thread[i]);
     all.insert(per_thread.begin(), per_thread.end());
   }
-  EXPECT_EQ(all.size(), static_cast<size_t>(kThreads * kPerThread));
-  EXPECT_THAT(this->store().Count("k"), IsOkAndHolds(kThreads * kPerThread));
-  auto page = this->store().List(Query("k", kThreads * kPerThread));
+  EXPECT_EQ(all.size(), kTotal);
+  EXPECT_THAT(this->store().Count("k"), IsOkAndHolds(static_cast<int64_t>(kTotal)));
+  auto page = this->store().List(Query("k", kTotal));
   ASSERT_OK(page);
   std::vector<int64_t> listed;
   for (const Record& record : page->records) listed.push_back(record.seq);
