@@ -28,12 +28,12 @@ RunContext::RunContext(const RunEnv& env, const nlohmann::json& variant)
 StatusOr<nlohmann::json> RunContext::Param(const Step& step, const std::string& name,
                                            const nlohmann::json& fallback) {
   auto it = step.params().find(name);
-  if (it == step.params().end()) return fallback;
-  auto value = vars_.ExpandJson(*it);
+  // Defaults may be templates too ("{{ sub.id }}").
+  auto value = vars_.ExpandJson(it == step.params().end() ? fallback : *it);
   if (!value.ok()) {
     std::string where = step.where().ToString();
-    auto loc = step.params().find(name);
-    (void)loc;
+    auto loc = step.args_locations().find(name);
+    if (loc != step.args_locations().end()) where = loc->get<std::string>();
     return InvalidArgumentError(where + ": field \"" + name + "\": " + value.status().message());
   }
   return value;

@@ -71,6 +71,7 @@ class Step {
   const std::string& type() const { return args_.step; }
   const SourceLocation& where() const { return args_.where; }
   const nlohmann::json& params() const { return args_.params; }
+  const nlohmann::json& args_locations() const { return args_.locations; }
   // "subscribe {product: ..., as: sub}" for logs and reports.
   std::string Describe() const;
 
