@@ -41,6 +41,7 @@ std::string EvidenceLine(const nlohmann::json& e) {
   }
   line += " -> " + std::to_string(e.value("status", 0));
   if (!e.value("route", "").empty()) line += "  (" + e.value("route", "") + ")";
+  if (!e.value("fault", "").empty()) line += "  [reply shaped by " + e.value("fault", "") + "]";
   const std::string body = e.value("body", "");
   if (!body.empty()) line += "  body: " + (body.size() > 120 ? body.substr(0, 117) + "..." : body);
   return line;

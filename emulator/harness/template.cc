@@ -92,12 +92,23 @@ StatusOr<nlohmann::json> Vars::Lookup(std::string_view path) const {
   return *node;
 }
 
-StatusOr<std::string> Vars::Expand(const std::string& text) const {
+StatusOr<nlohmann::json> Vars::Resolve(std::string_view path, int depth) const {
+  MPEMU_ASSIGN_OR_RETURN(nlohmann::json value, Lookup(path));
+  if (path.substr(0, path.find('.')) != "variant") return value;
+  if (depth >= 4) return InvalidArgumentError("templates nested too deeply at \"" + std::string(path) + "\"");
+  return ExpandValue(value, depth + 1);
+}
+
+StatusOr<std::string> Vars::Expand(const std::string& text) const { return ExpandText(text, 0); }
+
+StatusOr<nlohmann::json> Vars::ExpandJson(const nlohmann::json& value) const { return ExpandValue(value, 0); }
+
+StatusOr<std::string> Vars::ExpandText(const std::string& text, int depth) const {
   if (!HasTemplate(text)) return text;
   std::string out;
   size_t copied = 0;
   Status status = ForEachTemplate(text, [&](std::string_view expr, size_t begin, size_t end) -> Status {
-    MPEMU_ASSIGN_OR_RETURN(nlohmann::json value, Lookup(expr));
+    MPEMU_ASSIGN_OR_RETURN(nlohmann::json value, Resolve(expr, depth));
     out.append(text, copied, begin - copied);
     out += Render(value);
     copied = end;
@@ -108,7 +119,7 @@ StatusOr<std::string> Vars::Expand(const std::string& text) const {
   return out;
 }
 
-StatusOr<nlohmann::json> Vars::ExpandJson(const nlohmann::json& value) const {
+StatusOr<nlohmann::json> Vars::ExpandValue(const nlohmann::json& value, int depth) const {
   if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
     if (!HasTemplate(text)) return value;
@@ -117,22 +128,22 @@ StatusOr<nlohmann::json> Vars::ExpandJson(const nlohmann::json& value) const {
     if (trimmed.size() >= 4 && trimmed.substr(0, 2) == "{{" && trimmed.substr(trimmed.size() - 2) == "}}" &&
         trimmed.find("{{", 2) == std::string_view::npos) {
       std::string_view expr = Trim(trimmed.substr(2, trimmed.size() - 4));
-      if (ValidPath(expr)) return Lookup(expr);
+      if (ValidPath(expr)) return Resolve(expr, depth);
     }
-    MPEMU_ASSIGN_OR_RETURN(std::string expanded, Expand(text));
+    MPEMU_ASSIGN_OR_RETURN(std::string expanded, ExpandText(text, depth));
     return nlohmann::json(expanded);
   }
   if (value.is_object()) {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [k, v] : value.items()) {
-      MPEMU_ASSIGN_OR_RETURN(out[k], ExpandJson(v));
+      MPEMU_ASSIGN_OR_RETURN(out[k], ExpandValue(v, depth));
     }
     return out;
   }
   if (value.is_array()) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& v : value) {
-      MPEMU_ASSIGN_OR_RETURN(nlohmann::json e, ExpandJson(v));
+      MPEMU_ASSIGN_OR_RETURN(nlohmann::json e, ExpandValue(v, depth));
       out.push_back(std::move(e));
     }
     return out;

@@ -23,12 +23,18 @@ class Vars {
   bool Has(const std::string& name) const { return root_.contains(name); }
   const nlohmann::json& root() const { return root_; }
 
+  // The value at `path`. Values under "variant" are scenario data that may hold templates
+  // themselves ({{ sub.token }} in a variant's mutation list); they are expanded where used.
   StatusOr<nlohmann::json> Lookup(std::string_view path) const;
   StatusOr<std::string> Expand(const std::string& text) const;
   // Expands every string inside `value` (object keys are left alone).
   StatusOr<nlohmann::json> ExpandJson(const nlohmann::json& value) const;
 
  private:
+  StatusOr<nlohmann::json> Resolve(std::string_view path, int depth) const;
+  StatusOr<std::string> ExpandText(const std::string& text, int depth) const;
+  StatusOr<nlohmann::json> ExpandValue(const nlohmann::json& value, int depth) const;
+
   nlohmann::json root_ = nlohmann::json::object();
 };
 

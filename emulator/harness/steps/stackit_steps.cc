@@ -59,6 +59,13 @@ class SubscribeStep final : public Step {
     const auto& s = subscribed->subscription;
     ctx.Log("subscribed " + s.subscription_id + " to " + s.product_id);
     MPEMU_ASSIGN_OR_RETURN(TokenKeys keys, ctx.Keys());
+    // What resolve-customer answers for this subscription: scenarios that test the vendor's own
+    // token checks make resolve-customer answer this whatever the token (inject_fault), so that
+    // the vendor's verification is the only thing between a forged token and a signup.
+    nlohmann::json resolved = nullptr;
+    if (const stackit::Product* product = Stackit(ctx).FindProduct(s.product_id)) {
+      resolved = stackit::ToApiJson(s, *product);
+    }
     Capture(ctx, as,
             {{"id", s.subscription_id},
              {"token", subscribed->token},
@@ -66,7 +73,8 @@ class SubscribeStep final : public Step {
              {"productId", s.product_id},
              {"projectId", s.consumer_project_id},
              {"organizationId", s.organization_id},
-             {"kid", keys.legit_kid}});
+             {"kid", keys.legit_kid},
+             {"resolved", resolved}});
     return Status::Ok();
   }
 };

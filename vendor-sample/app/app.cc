@@ -1,0 +1,85 @@
+#include "vendor-sample/app/app.h"
+
+#include "vendor-sample/base/log.h"
+
+namespace vendor_sample {
+
+App::App(Config config, const Clock* clock)
+    : config_(std::move(config)), clock_(clock != nullptr ? clock : &real_clock_) {}
+
+App::~App() { Stop(); }
+
+StatusOr<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
+  std::unique_ptr<App> app(new App(std::move(config), clock));
+  const Config& c = app->config_;
+
+  StatusOr<stackit::ServiceAccountKey> key =
+      stackit::LoadServiceAccountKey(c.stackit_service_account_key_path);
+  if (!key.ok()) {
+    return InvalidArgumentError("STACKIT_SERVICE_ACCOUNT_KEY_PATH: " + key.status().message());
+  }
+  std::string token_url = c.stackit_token_url;
+  if (token_url.empty()) token_url = key->token_endpoint;
+  if (token_url.empty()) {
+    return InvalidArgumentError(
+        "STACKIT_TOKEN_URL is required (the key file has no credentials.tokenEndpoint)");
+  }
+  StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(c.db_path);
+  if (!store.ok()) return InvalidArgumentError("VENDOR_DB: " + store.status().message());
+  app->store_ = std::move(*store);
+
+  app->http_ = std::make_unique<net::HttpClient>(c.http_timeout_ms);
+  net::HttpClient* http = app->http_.get();
+  app->auth_ = std::make_unique<stackit::ServiceAccountAuth>(*key, token_url, http, app->clock_);
+  app->api_ = std::make_unique<stackit::MarketplaceClient>(http, app->auth_.get(),
+                                                           c.stackit_api_url, c.stackit_project_id);
+  const std::string keys_url = c.stackit_keys_url;
+  app->keys_ = std::make_unique<stackit::KeyCache>(
+      [http, keys_url] { return stackit::FetchKeysJson(http, keys_url); }, app->clock_,
+      stackit::KeyCache::Options{c.keys_refetch_cooldown_ms, c.keys_max_age_ms}, &c.bugs);
+  stackit::TokenVerifierOptions verify;
+  verify.issuer = c.stackit_issuer;
+  verify.leeway_s = c.clock_leeway_s;
+  app->verifier_ = std::make_unique<stackit::TokenVerifier>(
+      verify, app->keys_.get(), app->clock_, &c.bugs,
+      [http](const std::string& url) { return stackit::FetchKeysJson(http, url); });
+  return app;
+}
+
+StatusOr<std::string> App::Start() {
+  server_ = std::make_unique<web::Server>();
+  VS_ASSIGN_OR_RETURN(int port, server_->Bind(config_.listen_host, config_.listen_port));
+  const bool v6 = config_.listen_host.find(':') != std::string::npos;
+  const std::string url = "http://" + (v6 ? "[" + config_.listen_host + "]" : config_.listen_host) +
+                          ":" + std::to_string(port);
+  public_url_ = config_.public_url.empty() ? url : config_.public_url;
+
+  sessions_ =
+      std::make_unique<web::Sessions>(store_.get(), clock_, public_url_.rfind("https://", 0) == 0);
+  stackit::SignupOptions signup;
+  signup.instance_target = public_url_ + "/app";
+  signup.pbkdf2_iterations = config_.pbkdf2_iterations;
+  signup_ = std::make_unique<stackit::SignupHandlers>(
+      signup, verifier_.get(), api_.get(), store_.get(), sessions_.get(), clock_, &config_.bugs);
+  accounts_ = std::make_unique<account::AccountHandlers>(store_.get(), sessions_.get(),
+                                                         config_.pbkdf2_iterations);
+  server_->AddRoutes(signup_->Routes());
+  server_->AddRoutes(accounts_->Routes());
+  server_->Start();
+
+  poller_ = std::make_unique<stackit::Poller>(api_.get(), store_.get(), clock_,
+                                              config_.poll_interval_ms, signup.instance_target);
+  if (config_.bugs.has("no-polling")) {
+    Log("poller: disabled (planted bug no-polling)");
+  } else {
+    poller_->Start();
+  }
+  return url;
+}
+
+void App::Stop() {
+  if (poller_) poller_->Stop();
+  if (server_) server_->Stop();
+}
+
+}  // namespace vendor_sample
