@@ -13,6 +13,7 @@
 
 #include "emulator/app/config.h"
 #include "emulator/app/emulator.h"
+#include "emulator/crypto/key_pool.h"
 #include "emulator/harness/report.h"
 #include "emulator/harness/vendor_process.h"
 
@@ -171,6 +172,8 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
     }
     emulator_options.config = *config;
   }
+  // Start-up needs several RSA keys and scenarios rotate more: generate them ahead, in parallel.
+  emulator_options.keys = std::make_unique<crypto::KeyPool>(4, 2);
   emulator_options.config.server.port = 0;
   emulator_options.config.state_file.clear();
   if (profile->stackit) {
