@@ -31,7 +31,7 @@ StatusOr<std::map<std::string, std::string>> StringMap(const YamlMap& parent, co
 
 StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
   MPEMU_ASSIGN_OR_RETURN(YamlMap map, YamlMap::From(root, file, ""));
-  MPEMU_RETURN_IF_ERROR(map.CheckKeys({"name", "url", "start", "stackit", "marketplaces"}));
+  MPEMU_RETURN_IF_ERROR(map.CheckKeys({"name", "url", "start", "stackit", "marketplaces", "emulatorConfig"}));
   VendorProfile p;
   p.file = file;
   std::error_code ec;
@@ -40,6 +40,10 @@ StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
   MPEMU_RETURN_IF_ERROR(map.String("url", &p.url, true));
   MPEMU_RETURN_IF_ERROR(CheckTemplated(map, "url", p.url));
   MPEMU_RETURN_IF_ERROR(map.StringList("marketplaces", &p.marketplaces));
+  MPEMU_RETURN_IF_ERROR(map.String("emulatorConfig", &p.emulator_config));
+  if (!p.emulator_config.empty() && std::filesystem::path(p.emulator_config).is_relative()) {
+    p.emulator_config = (std::filesystem::path(p.dir) / p.emulator_config).string();
+  }
   for (const auto& m : p.marketplaces) {
     if (m != "stackit" && m != "clevercloud" && m != "pandium") {
       return map.Error("marketplaces", "unknown marketplace \"" + m + "\" (stackit, clevercloud, pandium)");
@@ -71,9 +75,10 @@ StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
 
   if (map.Has("stackit")) {
     MPEMU_ASSIGN_OR_RETURN(YamlMap st, map.Map("stackit"));
-    MPEMU_RETURN_IF_ERROR(st.CheckKeys({"signupPath", "tokenParam", "signup", "observe", "keysRefetchCooldown"}));
+    MPEMU_RETURN_IF_ERROR(st.CheckKeys({"signupPath", "tokenParam", "signup", "observe", "keysRefetchCooldown", "projectId"}));
     StackitProfile s;
     MPEMU_RETURN_IF_ERROR(st.Duration("keysRefetchCooldown", &s.keys_refetch_cooldown_ms));
+    MPEMU_RETURN_IF_ERROR(st.String("projectId", &s.project_id));
     MPEMU_RETURN_IF_ERROR(st.String("signupPath", &s.signup_path));
     MPEMU_RETURN_IF_ERROR(st.String("tokenParam", &s.token_param));
     if (st.Has("signup")) {

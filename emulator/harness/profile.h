@@ -6,6 +6,7 @@
 // paths.profile (the folder of the profile file).
 //
 //   name: vendor-sample
+//   emulatorConfig: mpemu.yaml                     # optional, relative to this file
 //   url: "http://127.0.0.1:{{ vendor.port }}"     # the vendor's base URL
 //   start:                                          # optional; without it the vendor must be up
 //     command: ["{{ paths.bin }}/vendor-sample/vendor-sample"]
@@ -19,6 +20,7 @@
 //       path: "/api/stackit/subscriptions/{{ subscription }}"
 //       state: state                                # dotted path of the lifecycle state
 //     keysRefetchCooldown: 100ms                    # the vendor's keys.json re-fetch rate limit
+//     projectId: 5d1f...                            # the vendor's own project id, if it has one
 #ifndef MPEMU_EMULATOR_HARNESS_PROFILE_H_
 #define MPEMU_EMULATOR_HARNESS_PROFILE_H_
 
@@ -49,6 +51,9 @@ struct StackitProfile {
   // How long the vendor waits between two re-fetches of keys.json (its documented rate limit);
   // rotate_keys waits this long so that a correct rate-limited vendor may fetch the new key.
   int64_t keys_refetch_cooldown_ms = 0;
+  // The vendor's STACKIT project, when its configuration has one already (the emulator's default
+  // vendor project takes this id).
+  std::string project_id;
 };
 
 struct VendorProfile {
@@ -58,6 +63,8 @@ struct VendorProfile {
   std::string url;   // templated
   std::optional<VendorStart> start;
   std::optional<StackitProfile> stackit;
+  // An emulator configuration file (relative to the profile) for products, TTLs, fidelity switches.
+  std::string emulator_config;
   // The marketplaces the vendor implements: scenarios of others are skipped.
   std::vector<std::string> marketplaces;
 };

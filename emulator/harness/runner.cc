@@ -164,8 +164,9 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
 
   // The emulator, in-process on a free port, sending customers to this vendor.
   app::EmulatorOptions emulator_options;
-  if (!options.emulator_config.empty()) {
-    auto config = app::LoadConfigFile(options.emulator_config);
+  const std::string config_file = !options.emulator_config.empty() ? options.emulator_config : profile->emulator_config;
+  if (!config_file.empty()) {
+    auto config = app::LoadConfigFile(config_file);
     if (!config.ok()) {
       err << "mpemu run: " << config.status().message() << "\n";
       return kExitCannotRun;
@@ -177,7 +178,25 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
   emulator_options.config.server.port = 0;
   emulator_options.config.state_file.clear();
   if (profile->stackit) {
-    emulator_options.config.stackit.signup_url = vendor_url + profile->stackit->signup_path;
+    stackit::Config& st = emulator_options.config.stackit;
+    st.signup_url = vendor_url + profile->stackit->signup_path;
+    // The vendor's own project id replaces the default vendor project's, everywhere it is named.
+    if (!profile->stackit->project_id.empty() && !st.vendor_projects.empty()) {
+      const std::string old_id = st.vendor_projects.front().project_id;
+      const std::string& new_id = profile->stackit->project_id;
+      st.vendor_projects.front().project_id = new_id;
+      for (auto& product : st.products) {
+        if (product.vendor_project_id == old_id) product.vendor_project_id = new_id;
+      }
+      for (auto& sa : st.service_accounts) {
+        if (sa.vendor_project_id == old_id) sa.vendor_project_id = new_id;
+      }
+      Status valid = stackit::Validate(st);
+      if (!valid.ok()) {
+        err << "mpemu run: " << profile->file << ": stackit.projectId: " << valid.message() << "\n";
+        return kExitCannotRun;
+      }
+    }
   }
   auto created = app::Emulator::Create(std::move(emulator_options));
   if (!created.ok()) {
