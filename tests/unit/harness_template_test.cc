@@ -50,3 +50,27 @@ TEST(Template, SyntaxErrors) {
 
 }  // namespace
 }  // namespace mpemu::harness
+
+namespace mpemu::harness {
+namespace {
+
+TEST(Template, VariantValuesAreExpandedWhereUsed) {
+  Vars v = Sample();
+  v.Set("variant", {{"mutations", {{{"replace", "{{ sub.token }}"}}}}, {"label", "id {{ sub.id }}"}});
+  auto m = v.ExpandJson("{{ variant.mutations }}");
+  ASSERT_OK(m);
+  EXPECT_EQ((*m)[0]["replace"], "t.o.k");
+  auto text = v.Expand("[{{ variant.label }}]");
+  ASSERT_OK(text);
+  EXPECT_EQ(*text, "[id abc]");
+  // Captured values (a vendor's page may contain "{{") are never expanded again.
+  v.Set("page", {{"body", "{{ sub.id }}"}});
+  auto body = v.ExpandJson("{{ page.body }}");
+  ASSERT_OK(body);
+  EXPECT_EQ(*body, "{{ sub.id }}");
+  v.Set("variant", {{"loop", "{{ variant.loop }}"}});
+  EXPECT_FALSE(v.Expand("{{ variant.loop }}").ok());
+}
+
+}  // namespace
+}  // namespace mpemu::harness
