@@ -50,16 +50,20 @@ Emulator::Emulator(EmulatorOptions options)
   control::ControlHooks hooks;
   hooks.env = env_;
   hooks.health = [this] {
-    const bool ready = ready_.valid() &&
-                       ready_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    const bool done = ready_.valid() &&
+                      ready_.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+    // Finished is not ready when the start-up work failed: every gated request then fails.
+    const Status started = done ? ready_.get() : Status::Ok();
     nlohmann::json marketplaces = nlohmann::json::array();
     for (auto* m : marketplaces_) marketplaces.push_back(m->name());
-    return nlohmann::json{{"status", "ok"},
-                          {"ready", ready},
-                          {"version", "0.1.0"},
-                          {"marketplaces", marketplaces},
-                          {"uptimeMs", wall_clock_->NowMillis() - started_wall_ms_},
-                          {"journalEntries", journal_->size()}};
+    nlohmann::json j = {{"status", started.ok() ? "ok" : "error"},
+                        {"ready", done && started.ok()},
+                        {"version", "0.1.0"},
+                        {"marketplaces", marketplaces},
+                        {"uptimeMs", wall_clock_->NowMillis() - started_wall_ms_},
+                        {"journalEntries", journal_->size()}};
+    if (!started.ok()) j["error"] = started.ToString();
+    return j;
   };
   hooks.config = [this] { return ConfigJson(); };
   hooks.reset = [this](bool keys) { return Reset(keys); };
@@ -87,16 +91,21 @@ Status Emulator::Initialize() {
 }
 
 Status Emulator::Start() {
+  // ready_ is set before the server answers: request threads read it through the ready gate.
+  auto done = std::make_shared<std::promise<Status>>();
+  ready_ = done->get_future().share();
   server_ = std::make_unique<http::Server>(config_.server, pipeline_.get());
-  MPEMU_RETURN_IF_ERROR(server_->Start());
+  Status started = server_->Start();
+  if (!started.ok()) {
+    done->set_value(started);
+    return started;
+  }
   if (background_init_) {
-    ready_ = std::async(std::launch::async, [this] { return Initialize(); }).share();
+    init_thread_ = std::thread([this, done] { done->set_value(Initialize()); });
     return Status::Ok();
   }
-  std::promise<Status> done;
   Status s = Initialize();
-  done.set_value(s);
-  ready_ = done.get_future().share();
+  done->set_value(s);
   if (!s.ok()) Stop();
   return s;
 }
@@ -111,7 +120,7 @@ Status Emulator::WaitReady(std::chrono::milliseconds timeout) {
 
 void Emulator::Stop() {
   if (server_) server_->Stop();
-  if (ready_.valid()) ready_.wait();
+  if (init_thread_.joinable()) init_thread_.join();
 }
 
 Status Emulator::Reset(bool keys) {
@@ -126,6 +135,11 @@ Status Emulator::Reset(bool keys) {
 
 Status Emulator::AdvanceClock(int64_t millis) {
   if (millis < 0) return InvalidArgumentError("the clock only moves forward");
+  // Bounded so that now + offset stays far inside int64 (overflowing it is undefined behaviour).
+  constexpr int64_t kMaxOffsetMillis = 1000LL * 366 * 24 * 3600 * 1000;  // a millennium
+  if (millis > kMaxOffsetMillis - clock_->offset_millis()) {
+    return InvalidArgumentError("the clock can move at most 1000 years ahead in all");
+  }
   clock_->AdvanceMillis(millis);
   MPEMU_RETURN_IF_ERROR(store_->SetMeta(kClockOffsetMeta, std::to_string(clock_->offset_millis())));
   for (auto* m : marketplaces_) m->OnClockAdvanced();

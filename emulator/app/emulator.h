@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <future>
+#include <thread>
 #include <memory>
 #include <string>
 #include <vector>
@@ -52,6 +53,8 @@ class Emulator {
   std::string base_url() const;
 
   Status Reset(bool keys);
+  // Moves the marketplace clock forward and runs what became due. InvalidArgument for a negative
+  // step or one that would take the offset past 1000 years.
   Status AdvanceClock(int64_t millis);
   nlohmann::json ConfigJson() const;
 
@@ -84,6 +87,7 @@ class Emulator {
   std::unique_ptr<http::Server> server_;
   bool background_init_;
   std::shared_future<Status> ready_;
+  std::thread init_thread_;  // the background start-up work
   const int64_t started_wall_ms_;
 };
 

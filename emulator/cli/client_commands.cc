@@ -221,7 +221,13 @@ void AddClientCommands(CLI::App& app, int* exit_code) {
 
   app.add_subcommand("health", "Is the emulator up?")->callback([g, exit_code] {
     auto r = Call(*g, "GET", "/_emulator/health", nullptr, exit_code);
-    if (r) Print(*g, *r, std::string("ok") + ((*r)["ready"].get<bool>() ? "" : " (starting)") + "\n");
+    if (!r) return;
+    if (Str(*r, "status") != "ok") {  // start-up failed: up, but every marketplace request fails
+      std::fprintf(stderr, "mpemu: the emulator failed to start: %s\n", Str(*r, "error").c_str());
+      *exit_code = kExitFailed;
+      return;
+    }
+    Print(*g, *r, std::string("ok") + ((*r)["ready"].get<bool>() ? "" : " (starting)") + "\n");
   });
   app.add_subcommand("config", "The effective configuration")->callback([g, exit_code] {
     auto r = Call(*g, "GET", "/_emulator/config", nullptr, exit_code);

@@ -71,6 +71,9 @@ void RegisterControlRoutes(ControlHooks hooks, http::Pipeline& pipeline) {
   pipeline.AddRoute({"POST", "/_emulator/reset", "control.reset", "control",
                      [h](Request& req) -> StatusOr<Reply> {
                        MPEMU_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonBody(req, true));
+                       if (body.is_object() && body.contains("keys") && !body["keys"].is_boolean()) {
+                         return InvalidArgumentError("keys: expected true or false");
+                       }
                        const bool keys = body.is_object() && body.value("keys", false);
                        MPEMU_RETURN_IF_ERROR(h->reset(keys));
                        return Reply::Json(200, {{"reset", true}, {"keys", keys}});
@@ -82,7 +85,11 @@ void RegisterControlRoutes(ControlHooks hooks, http::Pipeline& pipeline) {
                        MPEMU_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonBody(req));
                        int64_t millis = 0;
                        if (body.is_object() && body.contains("seconds") && body["seconds"].is_number()) {
-                         millis = static_cast<int64_t>(body["seconds"].get<double>() * 1000);
+                         const double ms = body["seconds"].get<double>() * 1000;
+                         // Casting a double beyond int64 is undefined; the emulator bounds the rest.
+                         if (ms < 0) return InvalidArgumentError("the clock only moves forward");
+                         if (ms > 9e18) return InvalidArgumentError("seconds: too large");
+                         millis = static_cast<int64_t>(ms);
                        } else if (body.is_object() && body.contains("duration") && body["duration"].is_string()) {
                          MPEMU_ASSIGN_OR_RETURN(millis, ParseDurationMillis(body["duration"].get<std::string>()));
                        } else {

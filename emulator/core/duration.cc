@@ -47,7 +47,9 @@ StatusOr<int64_t> ParseDurationMillis(const std::string& text) {
       ++i;
     }
     any_unit = true;
-    if (n > std::numeric_limits<int64_t>::max() / unit) {
+    // total >= 0 throughout, so this also keeps the sum inside int64.
+    if (n > std::numeric_limits<int64_t>::max() / unit ||
+        n * unit > std::numeric_limits<int64_t>::max() - total) {
       return InvalidArgumentError("duration \"" + text + "\" is too large");
     }
     total += n * unit;

@@ -42,7 +42,8 @@ StatusOr<YamlMap> YamlMap::From(const YAML::Node& node, std::string file, std::s
 }
 
 std::string YamlMap::Where(const YAML::Node& node) const {
-  return Location(file_, node ? node.Mark() : node_.Mark());
+  // A default-constructed YAML::Node is defined but has no mark: it means "this map" too.
+  return Location(file_, node && !node.Mark().is_null() ? node.Mark() : node_.Mark());
 }
 
 Status YamlMap::Error(const std::string& key, const std::string& message) const {

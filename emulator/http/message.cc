@@ -29,7 +29,9 @@ std::string Request::Context(const std::string& key) const {
 Reply Reply::Json(int status, const nlohmann::json& body) {
   Reply r;
   r.status = status;
-  r.body = body.dump();
+  // Strings from the request (a percent-decoded path, an echoed id, a parser's "last read" text)
+  // need not be UTF-8; plain dump() throws on them, from inside the error path. Replace instead.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   r.content_type = "application/json";
   return r;
 }

@@ -4,6 +4,8 @@
 #include <exception>
 #include <thread>
 
+#include "emulator/core/time_format.h"
+
 namespace mpemu::http {
 namespace {
 
@@ -17,12 +19,18 @@ std::string LiteralPrefix(const std::string& pattern) {
   return out;
 }
 
-Reply DefaultErrorWriter(const Status& status, int http_status, const Request& request) {
-  const int code = http_status ? http_status : HttpStatusFor(status);
-  return Reply::Json(code, {{"error", StatusCodeName(status.code())},
-                            {"message", status.message()},
-                            {"path", request.path},
-                            {"status", code}});
+// Services without a schema of their own (and paths no service claims) answer in the one error
+// shape mpemu uses outside: {error (reason phrase), message, path, status, timeStamp}.
+ErrorWriter DefaultErrorWriter(const Clock* clock) {
+  return [clock](const Status& status, int http_status, const Request& request) {
+    const int code = http_status ? http_status : HttpStatusFor(status);
+    nlohmann::ordered_json body = {{"error", ReasonPhrase(code)},
+                                   {"message", status.message()},
+                                   {"path", request.path},
+                                   {"status", code},
+                                   {"timeStamp", FormatRfc3339Millis(clock->NowMillis())}};
+    return Reply::Json(code, body);
+  };
 }
 
 // RFC 7386 JSON merge patch.
@@ -80,11 +88,11 @@ Pipeline::Pipeline(const Clock* clock, const Clock* wall_clock, journal::Journal
                    FaultInjector* faults)
     : clock_(clock), wall_clock_(wall_clock), journal_(journal), faults_(faults) {
   fallback_.name = "unknown";
-  fallback_.errors = DefaultErrorWriter;
+  fallback_.errors = DefaultErrorWriter(clock_);
 }
 
 void Pipeline::AddService(ServiceInfo service) {
-  if (!service.errors) service.errors = DefaultErrorWriter;
+  if (!service.errors) service.errors = DefaultErrorWriter(clock_);
   services_.push_back(std::move(service));
 }
 
@@ -157,7 +165,8 @@ Reply Pipeline::Dispatch(Request& request, journal::Entry& entry) {
     if (!std::regex_match(request.path, match, c.regex)) continue;
     path_known = true;
     const Route& candidate = routes_[c.index];
-    if (candidate.method != request.method) continue;
+    // HEAD is GET without the body (RFC 9110 9.3.2); httplib drops the body.
+    if (candidate.method != request.method && !(request.method == "HEAD" && candidate.method == "GET")) continue;
     route = &candidate;
     request.path_params.clear();
     for (size_t i = 1; i < match.size(); ++i) request.path_params.push_back(match[i].str());

@@ -53,6 +53,8 @@ struct Route {
 struct ServiceInfo {
   std::string name;
   std::vector<std::string> path_prefixes;  // which unmatched paths get this service's 404
+  // Null: the default {error (reason phrase), message, path, status, timeStamp}, which paths that
+  // no service claims get too.
   ErrorWriter errors;
 };
 

@@ -54,13 +54,13 @@ void RegisterApiRoutes(Service* service, http::Pipeline& pipeline) {
   pipeline.AddService({"stackit.token", {"/token"}, errors});
   pipeline.AddService({"stackit.api", {"/v1/"}, errors});
 
-  pipeline.AddRoute({"GET", kKeysPath, "stackit.keys", "stackit.keys", [service](http::Request&) -> StatusOr<http::Reply> {
+  pipeline.AddRoute({"GET", "/v1/resolve-customer/keys\\.json", "stackit.keys", "stackit.keys", [service](http::Request&) -> StatusOr<http::Reply> {
                        http::Reply r;
                        r.body = service->redirect_keys().KeysJsonBody();
                        r.content_type = "application/json";
                        return r;
                      }});
-  pipeline.AddRoute({"GET", "/.well-known/jwks.json", "stackit.jwks", "stackit.keys",
+  pipeline.AddRoute({"GET", "/\\.well-known/jwks\\.json", "stackit.jwks", "stackit.keys",
                      [service](http::Request&) -> StatusOr<http::Reply> {
                        http::Reply r;
                        r.body = service->redirect_keys().JwksBody();

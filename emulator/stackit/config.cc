@@ -1,6 +1,7 @@
 #include "emulator/stackit/config.h"
 
 #include <regex>
+#include <utility>
 
 #include "emulator/core/duration.h"
 #include "emulator/core/ids.h"
@@ -96,12 +97,15 @@ StatusOr<Config> ParseConfig(const YamlMap& m) {
   MPEMU_RETURN_IF_ERROR(m.StringList("tokenAudiences", &c.token_audiences));
   MPEMU_RETURN_IF_ERROR(m.Bool("latestStates", &c.latest_states));
   MPEMU_RETURN_IF_ERROR(m.Bool("nullEndCursor", &c.null_end_cursor));
-  int64_t status = c.approve_non_pending_status;
-  MPEMU_RETURN_IF_ERROR(m.Int("approveNonPendingStatus", &status));
-  c.approve_non_pending_status = static_cast<int>(status);
-  status = c.reject_non_preview_status;
-  MPEMU_RETURN_IF_ERROR(m.Int("rejectNonPreviewStatus", &status));
-  c.reject_non_preview_status = static_cast<int>(status);
+  // The statuses of errors: anything else would be an HTTP status no client expects here.
+  using StatusField = std::pair<const char*, int*>;
+  for (const auto& [key, field] : {StatusField{"approveNonPendingStatus", &c.approve_non_pending_status},
+                                   StatusField{"rejectNonPreviewStatus", &c.reject_non_preview_status}}) {
+    int64_t status = *field;
+    MPEMU_RETURN_IF_ERROR(m.Int(key, &status));
+    if (status < 400 || status > 599) return m.Error(key, "expected an HTTP error status from 400 to 599");
+    *field = static_cast<int>(status);
+  }
 
   if (m.Has("vendorProjects")) {
     c.vendor_projects.clear();

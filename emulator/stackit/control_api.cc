@@ -118,6 +118,10 @@ void RegisterControlRoutes(Service* service, http::Pipeline& pipeline) {
   pipeline.AddRoute({"POST", base + "/keys/rotate", "control.stackit.rotate", "control",
                      [service](Request& req) -> StatusOr<Reply> {
                        MPEMU_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonBody(req, true));
+                       if (body.is_object() && body.contains("retirePrevious") &&
+                           !body["retirePrevious"].is_boolean()) {
+                         return InvalidArgumentError("retirePrevious: expected true or false");
+                       }
                        const bool retire = body.is_object() && body.value("retirePrevious", false);
                        MPEMU_ASSIGN_OR_RETURN(SigningKey k, service->redirect_keys().Rotate(retire));
                        return Reply::Json(201, KeyJson(k));

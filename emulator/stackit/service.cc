@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 
 #include "emulator/core/time_format.h"
@@ -225,11 +226,13 @@ StatusOr<nlohmann::json> Service::ListSubscriptions(const std::string& project,
     // The Go SDK renders limit as a float ("50" or "50.000000"); accept integral numbers only.
     char* end = nullptr;
     const double v = std::strtod(request.limit->c_str(), &end);
-    if (request.limit->empty() || end == nullptr || *end != '\0' || v < 0 || v != static_cast<int64_t>(v)) {
+    // (Checked without converting first: casting NaN, infinity or 1e300 to an integer is undefined.)
+    if (request.limit->empty() || end == nullptr || *end != '\0' || !std::isfinite(v) || v < 0 ||
+        v != std::floor(v)) {
       return InvalidArgumentError("Validation of limit failed: \"" + request.limit->substr(0, 32) +
                                   "\" is not an integer from 0 to 100.");
     }
-    limit = v == 0 ? kDefaultLimit : std::min(kMaxLimit, static_cast<size_t>(v));
+    limit = v == 0 ? kDefaultLimit : v >= kMaxLimit ? kMaxLimit : static_cast<size_t>(v);
   }
   int64_t after = 0;
   if (!request.cursor.empty()) {
@@ -416,7 +419,8 @@ StatusOr<nlohmann::json> Service::TokenGrant(const http::Params& form) {
     StatusOr<crypto::DecodedJwt> jwt = crypto::VerifyJwt(assertion, options, lookup);
     if (!jwt.ok()) return InvalidArgumentError("Validation of assertion failed: " + jwt.status().message());
     const nlohmann::json& c = jwt->payload;
-    if (c.value("sub", "") != sa->id) {
+    // The assertion is the vendor's: its claims may have any JSON type.
+    if (!c.contains("sub") || !c["sub"].is_string() || c["sub"].get<std::string>() != sa->id) {
       return InvalidArgumentError("Validation of assertion failed: sub must be the service account id " + sa->id + ".");
     }
     bool aud_ok = false;

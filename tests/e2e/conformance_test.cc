@@ -1,0 +1,114 @@
+// The harness against real vendors: vendor-sample passes the whole bundled suite, and each bug
+// planted in it (VENDOR_BUGS) makes the scenario that guards against it fail. This is the proof
+// that a passing scenario checked something.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/status_matchers.h"
+#include "tests/support/subprocess.h"
+
+namespace mpemu::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kMpemu = std::string(MPEMU_BINARY_DIR) + "/mpemu";
+const std::string kVendor = std::string(MPEMU_BINARY_DIR) + "/vendor-sample/vendor-sample";
+const std::string kProfile = std::string(MPEMU_SOURCE_DIR) + "/scenarios/profiles/vendor-sample.yaml";
+const std::string kScenarios = std::string(MPEMU_SOURCE_DIR) + "/scenarios";
+
+struct SuiteRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  nlohmann::json report;
+
+  std::string Outcome(const std::string& id) const {
+    for (const auto& r : report["results"]) {
+      if (r["id"] == id) return r["outcome"];
+    }
+    return "(not run)";
+  }
+};
+
+SuiteRun RunSuite(const std::string& bugs, const std::vector<std::string>& names, const std::string& tag) {
+  const std::string json = (fs::temp_directory_path() / ("mpemu-conformance-" + tag + ".json")).string();
+  std::vector<std::string> argv = {"/usr/bin/env", "VENDOR_BUGS=" + bugs, kMpemu, "run", "--vendor", kProfile,
+                                   kScenarios,     "--json",              json};
+  for (const auto& n : names) {
+    argv.push_back("--name");
+    argv.push_back(n);
+  }
+  auto result = RunProcess(argv, 120000);
+  SuiteRun run;
+  if (!result.ok()) {
+    ADD_FAILURE() << result.status().ToString();
+    return run;
+  }
+  run.exit_code = result->exit_code;
+  run.out = result->out;
+  run.err = result->err;
+  std::ifstream in(json);
+  if (in) run.report = nlohmann::json::parse(in, nullptr, false);
+  fs::remove(json);
+  return run;
+}
+
+class ConformanceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::exists(kVendor)) GTEST_SKIP() << "vendor-sample is not built: " << kVendor;
+  }
+};
+
+TEST_F(ConformanceTest, VendorSamplePassesTheWholeSuite) {
+  SuiteRun run = RunSuite("", {}, "all");
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  ASSERT_TRUE(run.report.is_object()) << run.out << run.err;
+  EXPECT_GT(run.report["results"].size(), 100u);
+  EXPECT_EQ(run.report["summary"]["failed"], 0) << run.out;
+  EXPECT_EQ(run.report["summary"]["errors"], 0) << run.out;
+  EXPECT_EQ(run.report["summary"]["warnings"], 0) << run.out;
+}
+
+struct PlantedBug {
+  const char* bug;
+  const char* scenario;  // must fail with the bug
+};
+
+class PlantedBugTest : public ConformanceTest, public ::testing::WithParamInterface<PlantedBug> {};
+
+TEST_P(PlantedBugTest, IsCaughtByItsScenario) {
+  const PlantedBug& p = GetParam();
+  SuiteRun run = RunSuite(p.bug, {p.scenario}, p.bug);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(run.Outcome(p.scenario), "failed") << run.out << run.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    VendorSample, PlantedBugTest,
+    ::testing::Values(PlantedBug{"no-signature-check", "stackit.token.signature[tampered]"},
+                      PlantedBug{"alg-none", "stackit.token.alg-none[none]"},
+                      PlantedBug{"hs256-public-key", "stackit.token.hs256-key-confusion[pem]"},
+                      PlantedBug{"ignore-expiry", "stackit.token.expiry[expired]"},
+                      PlantedBug{"ignore-issuer", "stackit.token.issuer[attacker]"},
+                      PlantedBug{"keys-from-issuer", "stackit.token.key-source[iss-as-key-url]"},
+                      PlantedBug{"no-refetch", "stackit.keys.rotation"},
+                      PlantedBug{"approve-without-resolve", "stackit.signup.happy-path"},
+                      PlantedBug{"approve-before-registration", "stackit.signup.happy-path"},
+                      PlantedBug{"ignore-subscription-mismatch", "stackit.resolve.subscription-mismatch"},
+                      PlantedBug{"no-polling", "stackit.lifecycle.status-polling[cancelled]"},
+                      PlantedBug{"double-approve", "stackit.signup.repeat-registration"},
+                      PlantedBug{"accept-any-state", "stackit.resolve.not-pending[cancelled]"}),
+    [](const ::testing::TestParamInfo<PlantedBug>& param_info) {
+      std::string name = param_info.param.bug;
+      for (auto& c : name) c = c == '-' ? '_' : c;
+      return name;
+    });
+
+}  // namespace
+}  // namespace mpemu::testing
