@@ -52,7 +52,7 @@ StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
 
   if (map.Has("start")) {
     MPEMU_ASSIGN_OR_RETURN(YamlMap start, map.Map("start"));
-    MPEMU_RETURN_IF_ERROR(start.CheckKeys({"command", "env", "cwd", "ready"}));
+    MPEMU_RETURN_IF_ERROR(start.CheckKeys({"command", "env", "cwd", "ready", "files"}));
     VendorStart s;
     YAML::Node command = start.Get("command");
     if (command && command.IsScalar()) {
@@ -63,6 +63,21 @@ StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
     if (s.command.empty()) return start.Error("command", "is required: the vendor's argv or a shell command");
     for (const auto& a : s.command) MPEMU_RETURN_IF_ERROR(CheckTemplated(start, "command", a));
     MPEMU_ASSIGN_OR_RETURN(s.env, StringMap(start, "env"));
+    if (start.Has("files")) {
+      MPEMU_ASSIGN_OR_RETURN(YamlMap files, start.Map("files"));
+      for (const auto& name : files.Keys()) {
+        MPEMU_ASSIGN_OR_RETURN(YamlMap f, files.Map(name));
+        MPEMU_RETURN_IF_ERROR(f.CheckKeys({"path", "content"}));
+        VendorFile vendor_file;
+        MPEMU_RETURN_IF_ERROR(f.String("path", &vendor_file.path, true));
+        MPEMU_RETURN_IF_ERROR(f.String("content", &vendor_file.content, true));
+        MPEMU_RETURN_IF_ERROR(CheckTemplated(f, "content", vendor_file.content));
+        if (vendor_file.path.empty() || vendor_file.path[0] == '/' || vendor_file.path.find("..") != std::string::npos) {
+          return f.Error("path", "must be a relative path inside the run's work folder");
+        }
+        s.files[name] = std::move(vendor_file);
+      }
+    }
     MPEMU_RETURN_IF_ERROR(start.String("cwd", &s.cwd));
     if (start.Has("ready")) {
       MPEMU_ASSIGN_OR_RETURN(YamlMap ready, start.Map("ready"));

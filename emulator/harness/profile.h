@@ -12,6 +12,8 @@
 //     command: ["{{ paths.bin }}/vendor-sample/vendor-sample"]
 //     env: {STACKIT_KEYS_URL: "{{ stackit.keysUrl }}", ...}
 //     ready: {path: /healthz, timeout: 15s}
+//     files:                                        # optional: config files written from templates
+//       config: {path: vendor.ini, content: "keys_url = {{ stackit.keysUrl }}\n"}
 //   stackit:
 //     signupPath: /stackit/signup                   # where STACKIT sends the customer
 //     signup:                                       # how a customer completes the vendor's form
@@ -33,9 +35,17 @@
 
 namespace mpemu::harness {
 
+// A file the harness writes before starting the vendor (a configuration file in the vendor's own
+// format, say), from a template; its absolute path is {{ files.<name> }}.
+struct VendorFile {
+  std::string path;     // relative to the run's work folder
+  std::string content;  // templated
+};
+
 struct VendorStart {
   std::vector<std::string> command;          // argv, templated
   std::map<std::string, std::string> env;    // added to the harness's environment, templated
+  std::map<std::string, VendorFile> files;   // written before start
   std::string cwd;                           // default: the profile's folder
   std::string ready_path = "/";              // GET must answer 2xx
   int64_t ready_timeout_ms = 15000;

@@ -257,6 +257,19 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
     std::vector<std::string> argv;
     std::map<std::string, std::string> vendor_env;
     Status expand = Status::Ok();
+    for (const auto& [name, file] : start.files) {
+      auto content = vars.Expand(file.content);
+      if (!content.ok()) {
+        err << "mpemu run: " << profile->file << ": start.files." << name << ": " << content.status().message() << "\n";
+        return kExitCannotRun;
+      }
+      const fs::path path = fs::path(work_dir) / file.path;
+      std::error_code ec;
+      fs::create_directories(path.parent_path(), ec);
+      std::ofstream(path) << *content;
+      files[name] = path.string();
+    }
+    vars.Set("files", files);
     for (const auto& a : start.command) {
       auto v = vars.Expand(a);
       if (!v.ok()) expand = v.status();

@@ -73,6 +73,7 @@ const char* TypeName(FieldType t) {
     case FieldType::kObject: return "a mapping";
     case FieldType::kList: return "a list";
     case FieldType::kAny: return "any value";
+    case FieldType::kSteps: return "a list of steps";
   }
   return "a value";
 }
@@ -128,6 +129,7 @@ Status CheckField(const FieldSpec& spec, const nlohmann::json& value, const std:
     case FieldType::kObject: ok = value.is_object(); break;
     case FieldType::kList: ok = value.is_array(); break;
     case FieldType::kAny: break;
+    case FieldType::kSteps: ok = value.is_array() && !value.empty(); break;
   }
   if (!ok) return bad("must be " + std::string(TypeName(spec.type)) + ", got " + value.dump());
   if (!spec.choices.empty() && value.is_string()) {
@@ -173,7 +175,8 @@ std::string DidYouMean(const std::string& name, const std::vector<std::string>& 
   return best.empty() ? "" : " (did you mean \"" + best + "\"?)";
 }
 
-StatusOr<std::shared_ptr<const Step>> ParseStep(const std::string& file, const YAML::Node& node) {
+StatusOr<std::shared_ptr<const Step>> ParseStep(const std::string& file, const YAML::Node& node, int depth = 0) {
+  if (depth > 4) return ErrorAt(file, node, "steps nested more than 4 deep");
   std::string name;
   YAML::Node body;
   if (node.IsScalar()) {
@@ -227,6 +230,12 @@ StatusOr<std::shared_ptr<const Step>> ParseStep(const std::string& file, const Y
     MPEMU_RETURN_IF_ERROR(CheckField(*f, value, where));
   }
   for (const auto& f : spec->fields) {
+    if (f.type == FieldType::kSteps && body && body.IsMap() && body[f.name]) {
+      for (const auto& child : body[f.name]) {
+        MPEMU_ASSIGN_OR_RETURN(auto step, ParseStep(file, child, depth + 1));
+        args.children.push_back(std::move(step));
+      }
+    }
     if (f.required && !args.params.contains(f.name)) {
       return InvalidArgumentError(args.where.ToString() + ": step \"" + name + "\" needs field \"" +
                                   f.name + "\" (" + f.help + ")");
@@ -410,6 +419,7 @@ nlohmann::json ScenarioJsonSchema() {
       case FieldType::kObject: s = {{"anyOf", {{{"type", "object"}}, tmpl}}}; break;
       case FieldType::kList: s = {{"anyOf", {{{"type", "array"}}, tmpl}}}; break;
       case FieldType::kAny: s = nlohmann::json::object(); break;
+      case FieldType::kSteps: s = {{"type", "array"}, {"items", {{"$ref", "#/properties/steps/items"}}}}; break;
     }
     s["description"] = f.help;
     return s;

@@ -39,6 +39,7 @@ enum class FieldType {
   kObject,    // any mapping
   kList,      // any sequence
   kAny,
+  kSteps,     // a list of steps, parsed by the loader into StepArgs::children
 };
 
 struct FieldSpec {
@@ -55,6 +56,7 @@ struct StepArgs {
   SourceLocation where;         // of the step
   nlohmann::json params;        // field name -> value (templates unexpanded)
   nlohmann::json locations;     // field name -> "file:line:col"
+  std::vector<std::shared_ptr<const class Step>> children;  // the kSteps field's steps
 };
 
 class Step {

@@ -75,6 +75,27 @@ TEST_F(ConformanceTest, VendorSamplePassesTheWholeSuite) {
   EXPECT_EQ(run.report["summary"]["warnings"], 0) << run.out;
 }
 
+// A vendor that re-fetches keys.json on every unknown kid (no rate limit) is warned about, and
+// fails under --strict.
+TEST_F(ConformanceTest, UnboundedKeyRefetchIsWarned) {
+  std::ifstream in(kProfile);
+  std::string profile((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string from = "VENDOR_KEYS_REFETCH_COOLDOWN_MS: \"50\"";
+  ASSERT_NE(profile.find(from), std::string::npos);
+  profile.replace(profile.find(from), from.size(), "VENDOR_KEYS_REFETCH_COOLDOWN_MS: \"0\"");
+  const std::string bin = "{{ paths.bin }}";
+  profile.replace(profile.find(bin), bin.size(), MPEMU_BINARY_DIR);
+  const fs::path path = fs::temp_directory_path() / "mpemu-no-cooldown.profile.yaml";
+  std::ofstream(path) << profile;
+  auto r = RunProcess({kMpemu, "run", "--vendor", path.string(), kScenarios, "--name",
+                       "stackit.keys.unknown-kid-flood", "--strict"},
+                      60000);
+  fs::remove(path);
+  ASSERT_OK(r);
+  EXPECT_EQ(r->exit_code, 1) << r->out << r->err;
+  EXPECT_NE(r->out.find("at most 5 stackit.keys call(s)"), std::string::npos) << r->out;
+}
+
 struct PlantedBug {
   const char* bug;
   const char* scenario;  // must fail with the bug

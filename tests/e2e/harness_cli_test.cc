@@ -135,3 +135,34 @@ TEST_F(HarnessCliTest, ScenariosThatNeedNoVendorRunAndReport) {
 
 }  // namespace
 }  // namespace mpemu::testing
+
+namespace mpemu::testing {
+namespace {
+
+// A vendor in another language, configured through a file the harness writes from a template.
+TEST_F(HarnessCliTest, TemplatedConfigFilesReachTheVendor) {
+  std::string profile = Write("p.yaml", R"(name: py
+url: "http://127.0.0.1:{{ vendor.port }}"
+start:
+  command: "mkdir -p www && cp {{ files.conf }} www/conf.txt && cd www && exec python3 -m http.server {{ vendor.port }} --bind 127.0.0.1"
+  cwd: "{{ paths.work }}"
+  files:
+    conf: {path: etc/vendor.conf, content: "keys={{ stackit.keysUrl }}\nproject={{ stackit.projectId }}\n"}
+stackit: {}
+)");
+  std::string scenario = Write("s/conf.yaml", R"(id: t.conf
+title: Conf
+marketplace: stackit
+clause: test
+steps:
+  - request: {path: /conf.txt}
+  - expect_response: {from: response, status: 200, body_contains: "/v1/resolve-customer/keys.json"}
+  - expect_response: {from: response, body_contains: "project={{ stackit.projectId }}"}
+)");
+  RunResult r = Mpemu({"run", "--vendor", profile, scenario, "--work-dir", (dir_ / "work").string()});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(fs::exists(dir_ / "work" / "etc" / "vendor.conf"));
+}
+
+}  // namespace
+}  // namespace mpemu::testing

@@ -147,6 +147,23 @@ class SetStep final : public Step {
   }
 };
 
+// --- repeat --------------------------------------------------------------------------------
+class RepeatStep final : public Step {
+ public:
+  using Step::Step;
+  Status Run(RunContext& ctx) const override {
+    MPEMU_ASSIGN_OR_RETURN(nlohmann::json times, ctx.Param(*this, "times"));
+    if (!times.is_number_integer() || times.get<int64_t>() < 0 || times.get<int64_t>() > 10000) {
+      return InvalidArgumentError(where().ToString() + ": repeat.times must be an integer from 0 to 10000");
+    }
+    for (int64_t i = 0; i < times.get<int64_t>(); ++i) {
+      ctx.vars().Set("repeat", {{"index", i}, {"count", times}});
+      for (const auto& step : args_.children) MPEMU_RETURN_IF_ERROR(step->Run(ctx));
+    }
+    return Status::Ok();
+  }
+};
+
 // --- expect_response -------------------------------------------------------------------------
 class ExpectResponseStep final : public Step {
  public:
@@ -236,7 +253,10 @@ class ExpectCallsStep final : public Step {
       return true;
     };
     const bool has_count = count.is_number_integer();
-    const int64_t lo = has_count ? count.get<int64_t>() : min.is_number_integer() ? min.get<int64_t>() : 1;
+    const int64_t lo = has_count                  ? count.get<int64_t>()
+                       : min.is_number_integer()  ? min.get<int64_t>()
+                       : max.is_number_integer()  ? 0
+                                                  : 1;
     const int64_t hi = has_count ? count.get<int64_t>()
                                  : max.is_number_integer() ? max.get<int64_t>()
                                                            : (min.is_number_integer() ? INT64_MAX : INT64_MAX);
@@ -250,6 +270,8 @@ class ExpectCallsStep final : public Step {
     std::string expected;
     if (lo == hi) {
       expected = std::to_string(lo) + " " + what + " call(s)";
+    } else if (lo == 0) {
+      expected = "at most " + std::to_string(hi) + " " + what + " call(s)";
     } else if (hi == INT64_MAX) {
       expected = "at least " + std::to_string(lo) + " " + what + " call(s)";
     } else {
@@ -270,6 +292,7 @@ StatusOr<std::unique_ptr<Step>> MakeAdvanceClock(StepArgs args) { return Make<Ad
 StatusOr<std::unique_ptr<Step>> MakeInjectFault(StepArgs args) { return Make<InjectFaultStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeWait(StepArgs args) { return Make<WaitStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeSet(StepArgs args) { return Make<SetStep>(std::move(args)); }
+StatusOr<std::unique_ptr<Step>> MakeRepeat(StepArgs args) { return Make<RepeatStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeExpectResponse(StepArgs args) { return Make<ExpectResponseStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeExpectCalls(StepArgs args) {
   if (args.params.contains("count") && (args.params.contains("min") || args.params.contains("max"))) {

@@ -83,6 +83,9 @@ std::vector<StepSpec> Build() {
       {"set", "flow", "Sets a variable for later steps",
        {{"name", FT::kString, true, "variable name", {}}, {"value", FT::kAny, true, "its value", {}}}, "",
        MakeSet},
+      {"repeat", "flow", "Runs steps several times; {{ repeat.index }} counts from 0",
+       {{"times", FT::kInt, true, "how many times", {}}, {"steps", FT::kSteps, true, "the steps to repeat", {}}},
+       "", MakeRepeat},
       // --- expectations ---
       {"expect_response", "expect", "The vendor's reply (a captured page or response) is as expected",
        {{"from", FT::kString, false, "the captured reply (default \"page\")", {}},

@@ -31,6 +31,7 @@ StatusOr<std::unique_ptr<Step>> MakeAdvanceClock(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeInjectFault(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeWait(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeSet(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeRepeat(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeExpectResponse(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeExpectCalls(StepArgs args);
 
