@@ -1,7 +1,7 @@
 // A redirect token minted by the emulator verifies with a standard JWT library that knows nothing
 // but keys.json: PyJWT, exactly as STACKIT's Python reference code uses it
 // (step_1_validate_token.py): fetch keys.json, pick the PEM by the header's kid, then
-// jwt.decode(token, pem, algorithms=["RS256"], issuer=<issuer>). Skipped without python3 + PyJWT.
+// jwt.decode(token, pem, algorithms=["RS256"], issuer=<issuer>). Fails without python3 + PyJWT + cryptography (tools/setup installs them).
 #include <gtest/gtest.h>
 
 #include <string>
@@ -53,7 +53,8 @@ class JwtInteropTest : public ::testing::Test {
  protected:
   void SetUp() override {
     python_ = FindPythonWithJwt();
-    if (python_.empty()) GTEST_SKIP() << "python3 with the jwt (PyJWT) and cryptography modules is not installed";
+    // tools/setup installs python3-jwt and python3-cryptography: their absence is a broken setup.
+    if (python_.empty()) FAIL() << "python3 with the jwt (PyJWT) and cryptography modules is not installed (run tools/setup)";
   }
 
   std::string Subscribe(ScopedEmulator& emu) {
