@@ -9,7 +9,8 @@ StatusOr<EmulatorConfig> FromYaml(const YAML::Node& root, const std::string& nam
   EmulatorConfig c = DefaultConfig();
   c.source = name;
   MPEMU_ASSIGN_OR_RETURN(YamlMap top, YamlMap::From(root, name, ""));
-  MPEMU_RETURN_IF_ERROR(top.CheckKeys({"server", "state", "journalCapacity", "stackit"}));
+  MPEMU_RETURN_IF_ERROR(
+      top.CheckKeys({"server", "state", "journalCapacity", "stackit", "clevercloud"}));
   MPEMU_ASSIGN_OR_RETURN(YamlMap server, top.Map("server"));
   MPEMU_RETURN_IF_ERROR(server.CheckKeys({"host", "port", "maxBodyBytes", "threads"}));
   MPEMU_RETURN_IF_ERROR(server.String("host", &c.server.host));
@@ -32,6 +33,8 @@ StatusOr<EmulatorConfig> FromYaml(const YAML::Node& root, const std::string& nam
   c.journal_capacity = static_cast<size_t>(v);
   MPEMU_ASSIGN_OR_RETURN(YamlMap stackit_section, top.Map("stackit"));
   MPEMU_ASSIGN_OR_RETURN(c.stackit, stackit::ParseConfig(stackit_section));
+  MPEMU_ASSIGN_OR_RETURN(YamlMap clevercloud_section, top.Map("clevercloud"));
+  MPEMU_ASSIGN_OR_RETURN(c.clevercloud, clevercloud::ParseConfig(clevercloud_section));
   return c;
 }
 

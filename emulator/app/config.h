@@ -4,6 +4,7 @@
 //   server:  { host: 127.0.0.1, port: 8900, maxBodyBytes: 1048576, threads: 64 }
 //   state:   mpemu.db          # optional SQLite state file (same as --state)
 //   stackit: { ... }           # stackit/config.h
+//   clevercloud: { ... }       # clevercloud/config.h
 #ifndef MPEMU_EMULATOR_APP_CONFIG_H_
 #define MPEMU_EMULATOR_APP_CONFIG_H_
 
@@ -11,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/clevercloud/config.h"
 #include "emulator/core/status.h"
 #include "emulator/http/server.h"
 #include "emulator/stackit/config.h"
@@ -24,6 +26,7 @@ struct EmulatorConfig {
   std::string state_file;      // empty: in memory
   size_t journal_capacity = 20000;
   stackit::Config stackit = stackit::DefaultConfig();
+  clevercloud::Config clevercloud = clevercloud::DefaultConfig();
   std::string source = "(built-in defaults)";
 };
 

@@ -19,6 +19,8 @@ StatusOr<std::unique_ptr<Emulator>> Emulator::Create(EmulatorOptions options) {
     }
   }
   MPEMU_RETURN_IF_ERROR(stackit::Validate(options.config.stackit));
+  MPEMU_RETURN_IF_ERROR(
+      clevercloud::Validate(options.config.clevercloud).WithContext("clevercloud"));
   return std::unique_ptr<Emulator>(new Emulator(std::move(options)));
 }
 
@@ -46,6 +48,8 @@ Emulator::Emulator(EmulatorOptions options)
   // The marketplaces: one line each.
   stackit_ = std::make_unique<stackit::StackitMarketplace>(config_.stackit, env_);
   marketplaces_.push_back(stackit_.get());
+  clevercloud_ = std::make_unique<clevercloud::CleverCloudMarketplace>(config_.clevercloud, env_);
+  marketplaces_.push_back(clevercloud_.get());
 
   control::ControlHooks hooks;
   hooks.env = env_;

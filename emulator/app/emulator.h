@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "emulator/app/config.h"
+#include "emulator/clevercloud/marketplace.h"
 #include "emulator/control/marketplace.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
@@ -66,6 +67,7 @@ class Emulator {
   store::Store& store() { return *store_; }
   http::Pipeline& pipeline() { return *pipeline_; }
   stackit::StackitMarketplace& stackit() { return *stackit_; }
+  clevercloud::CleverCloudMarketplace& clevercloud() { return *clevercloud_; }
   const control::Environment& env() const { return env_; }
 
  private:
@@ -83,6 +85,7 @@ class Emulator {
   std::unique_ptr<http::Pipeline> pipeline_;
   control::Environment env_;
   std::unique_ptr<stackit::StackitMarketplace> stackit_;
+  std::unique_ptr<clevercloud::CleverCloudMarketplace> clevercloud_;
   std::vector<control::Marketplace*> marketplaces_;
   std::unique_ptr<http::Server> server_;
   bool background_init_;

@@ -15,6 +15,8 @@ inline constexpr int kExitUsage = 2;   // bad arguments, unreachable emulator, b
 // Each adds its subcommands to `app`; the callbacks set `*exit_code`.
 void AddServeCommand(CLI::App& app, int* exit_code);
 void AddClientCommands(CLI::App& app, int* exit_code);
+// `mpemu clevercloud ...`; uses the --url / --json options AddClientCommands adds (call it after).
+void AddCleverCloudCommands(CLI::App& app, int* exit_code);
 void AddHarnessCommands(CLI::App& app, int* exit_code);
 
 }  // namespace mpemu::cli

@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = mpemu::cli::kExitOk;
   mpemu::cli::AddServeCommand(app, &exit_code);
   mpemu::cli::AddClientCommands(app, &exit_code);
+  mpemu::cli::AddCleverCloudCommands(app, &exit_code);
   mpemu::cli::AddHarnessCommands(app, &exit_code);
   try {
     app.parse(argc, argv);

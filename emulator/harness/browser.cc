@@ -190,6 +190,19 @@ std::string Browser::CookieHeader(const std::string& url) const {
   return out;
 }
 
+nlohmann::json Browser::Cookies(const std::string& url) const {
+  nlohmann::json out = nlohmann::json::object();
+  auto it = cookies_.find(HostOf(url));
+  if (it != cookies_.end()) {
+    for (const auto& [k, v] : it->second) out[k] = v;
+  }
+  return out;
+}
+
+void Browser::SetCookie(const std::string& url, const std::string& name, const std::string& value) {
+  cookies_[HostOf(url)][name] = value;
+}
+
 StatusOr<Page> Browser::Request(const std::string& method, const std::string& url,
                                 const http::Headers& headers, const std::string& body,
                                 const std::string& content_type, bool follow_redirects) {

@@ -56,6 +56,10 @@ class Browser {
 
   // "name=value; ..." for a URL's host.
   std::string CookieHeader(const std::string& url) const;
+  // {name: value} of the cookies held for a URL's host.
+  nlohmann::json Cookies(const std::string& url) const;
+  // Puts a cookie in the jar as if the URL's host had set it (session fixation tests).
+  void SetCookie(const std::string& url, const std::string& name, const std::string& value);
 
  private:
   StatusOr<http::Response> Send(const std::string& method, const std::string& url,

@@ -93,6 +93,14 @@ std::vector<nlohmann::json> RunContext::VendorCalls(const std::function<bool(con
   return out;
 }
 
+void RunContext::Capture(const std::string& as, nlohmann::json value) {
+  if (value.is_object()) {
+    value["journalSeq"] = env_.emulator->journal().NextSeq() - 1;
+    if (value.contains("url") && value["url"].is_string()) value["cookies"] = browser_.Cookies(value["url"]);
+  }
+  vars_.Set(as, std::move(value));
+}
+
 StatusOr<TokenKeys> RunContext::Keys() const {
   auto& service = env_.emulator->stackit().service();
   MPEMU_ASSIGN_OR_RETURN(stackit::SigningKey signing, service.redirect_keys().Signing());

@@ -74,6 +74,10 @@ class RunContext {
 
   void Log(std::string line) { log_.push_back(std::move(line)); }
 
+  // Stores `value` under `as`, adding the journal position ("journalSeq", for `after:`) and, for
+  // pages, the cookies the browser now holds for the page's host ("cookies").
+  void Capture(const std::string& as, nlohmann::json value);
+
   // Set when the scenario rotated keys or broke keys.json: the runner then leaves the vendor its
   // documented re-fetch cooldown before the next scenario.
   void set_keys_disturbed() { keys_disturbed_ = true; }

@@ -1,5 +1,6 @@
 #include "emulator/harness/profile.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <yaml-cpp/yaml.h>
@@ -31,7 +32,8 @@ StatusOr<std::map<std::string, std::string>> StringMap(const YamlMap& parent, co
 
 StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
   MPEMU_ASSIGN_OR_RETURN(YamlMap map, YamlMap::From(root, file, ""));
-  MPEMU_RETURN_IF_ERROR(map.CheckKeys({"name", "url", "start", "stackit", "marketplaces", "emulatorConfig"}));
+  MPEMU_RETURN_IF_ERROR(
+      map.CheckKeys({"name", "url", "start", "stackit", "clevercloud", "marketplaces", "emulatorConfig"}));
   VendorProfile p;
   p.file = file;
   std::error_code ec;
@@ -110,7 +112,30 @@ StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
       MPEMU_RETURN_IF_ERROR(observe.String("state", &s.observe_state));
     }
     p.stackit = std::move(s);
-    if (p.marketplaces.empty()) p.marketplaces.push_back("stackit");
+    if (std::find(p.marketplaces.begin(), p.marketplaces.end(), "stackit") == p.marketplaces.end()) {
+      p.marketplaces.push_back("stackit");
+    }
+  }
+  if (map.Has("clevercloud")) {
+    MPEMU_ASSIGN_OR_RETURN(YamlMap cc, map.Map("clevercloud"));
+    MPEMU_RETURN_IF_ERROR(cc.CheckKeys({"manifest", "sessionCookie", "observe"}));
+    CleverCloudProfile c;
+    MPEMU_RETURN_IF_ERROR(cc.String("manifest", &c.manifest, true));
+    if (std::filesystem::path(c.manifest).is_relative()) {
+      c.manifest = (std::filesystem::path(p.dir) / c.manifest).string();
+    }
+    MPEMU_RETURN_IF_ERROR(cc.String("sessionCookie", &c.session_cookie));
+    if (cc.Has("observe")) {
+      MPEMU_ASSIGN_OR_RETURN(YamlMap observe, cc.Map("observe"));
+      MPEMU_RETURN_IF_ERROR(observe.CheckKeys({"path", "status"}));
+      MPEMU_RETURN_IF_ERROR(observe.String("path", &c.observe_path, true));
+      MPEMU_RETURN_IF_ERROR(CheckTemplated(observe, "path", c.observe_path));
+      MPEMU_RETURN_IF_ERROR(observe.String("status", &c.observe_status));
+    }
+    p.clevercloud = std::move(c);
+    if (std::find(p.marketplaces.begin(), p.marketplaces.end(), "clevercloud") == p.marketplaces.end()) {
+      p.marketplaces.push_back("clevercloud");
+    }
   }
   if (p.marketplaces.empty()) {
     return map.Error("marketplaces", "the profile describes no marketplace (add a stackit: section)");

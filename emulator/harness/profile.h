@@ -23,6 +23,10 @@
 //       state: state                                # dotted path of the lifecycle state
 //     keysRefetchCooldown: 100ms                    # the vendor's keys.json re-fetch rate limit
 //     projectId: 5d1f...                            # the vendor's own project id, if it has one
+//   clevercloud:
+//     manifest: addon-manifest.json                 # the add-on manifest (templated)
+//     sessionCookie: session                        # the vendor's session cookie name
+//     observe: {path: "/api/resources/{{ resource }}", status: status}
 #ifndef MPEMU_EMULATOR_HARNESS_PROFILE_H_
 #define MPEMU_EMULATOR_HARNESS_PROFILE_H_
 
@@ -66,6 +70,15 @@ struct StackitProfile {
   std::string project_id;
 };
 
+struct CleverCloudProfile {
+  // The add-on manifest (relative to the profile), with templates ({{ vendor.url }}); the harness
+  // expands it, gives it to the emulator and writes it to {{ files.clevercloudManifest }}.
+  std::string manifest;
+  std::string session_cookie;  // the vendor's session cookie name (SSO fixation checks)
+  std::string observe_path;    // templated with {{ resource }} (the vendor's id); optional
+  std::string observe_status = "status";
+};
+
 struct VendorProfile {
   std::string name;
   std::string file;  // where it was loaded from
@@ -73,6 +86,7 @@ struct VendorProfile {
   std::string url;   // templated
   std::optional<VendorStart> start;
   std::optional<StackitProfile> stackit;
+  std::optional<CleverCloudProfile> clevercloud;
   // An emulator configuration file (relative to the profile) for products, TTLs, fidelity switches.
   std::string emulator_config;
   // The marketplaces the vendor implements: scenarios of others are skipped.

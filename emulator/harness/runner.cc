@@ -13,6 +13,7 @@
 
 #include "emulator/app/config.h"
 #include "emulator/app/emulator.h"
+#include "emulator/crypto/encoding.h"
 #include "emulator/crypto/key_pool.h"
 #include "emulator/harness/report.h"
 #include "emulator/harness/vendor_process.h"
@@ -150,6 +151,10 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
   }
   vars.Set("vendor", {{"port", *port}});
   vars.Set("paths", {{"bin", SelfDir()}, {"profile", profile->dir}, {"work", work_dir}});
+  // Facts from the profile that scenarios refer to.
+  vars.Set("profile", {{"name", profile->name},
+                       {"clevercloud",
+                        {{"sessionCookie", profile->clevercloud ? profile->clevercloud->session_cookie : ""}}}});
   std::string vendor_url = options.vendor_url;
   if (vendor_url.empty()) {
     auto expanded = vars.Expand(profile->url);
@@ -198,6 +203,43 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
       }
     }
   }
+  nlohmann::json files = nlohmann::json::object();
+  if (profile->clevercloud) {
+    // The vendor's add-on manifest, with the run's URLs filled in: the emulator calls the vendor
+    // where it says, and the vendor reads its credentials from the same file.
+    std::ifstream in(profile->clevercloud->manifest);
+    if (!in) {
+      err << "mpemu run: " << profile->file << ": clevercloud.manifest: cannot read " << profile->clevercloud->manifest
+          << "\n";
+      return kExitCannotRun;
+    }
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto expanded = vars.Expand(text);
+    if (!expanded.ok()) {
+      err << "mpemu run: " << profile->clevercloud->manifest << ": " << expanded.status().message() << "\n";
+      return kExitCannotRun;
+    }
+    nlohmann::json manifest = nlohmann::json::parse(*expanded, nullptr, false);
+    if (!manifest.is_object()) {
+      err << "mpemu run: " << profile->clevercloud->manifest << ": not a JSON object\n";
+      return kExitCannotRun;
+    }
+    emulator_options.config.clevercloud.manifest = manifest;
+    const std::string path = (fs::path(work_dir) / "clevercloud-manifest.json").string();
+    std::ofstream(path) << manifest.dump(2) << "\n";
+    files["clevercloudManifest"] = path;
+    vars.Set("manifest", manifest);
+    const std::string user = manifest.value("id", "");
+    const std::string password = manifest.contains("api") ? manifest["api"].value("password", "") : "";
+    std::string upper = user;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    // Credential variants that templates cannot compute, for the Basic-auth scenarios.
+    vars.Set("ccauth", {{"user", user},
+                        {"userUpper", upper},
+                        {"password", password},
+                        {"passwordPrefix", password.empty() ? "" : password.substr(0, password.size() - 1)},
+                        {"basic", "Basic " + crypto::Base64Encode(user + ":" + password)}});
+  }
   auto created = app::Emulator::Create(std::move(emulator_options));
   if (!created.ok()) {
     err << "mpemu run: " << created.status().message() << "\n";
@@ -231,9 +273,9 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
                         {"certUrl", env.attacker_url + "/cert.pem"},
                         {"jwk", env.attacker_key->PublicJwk(env.attacker_kid)}});
   vars.Set("stackit", config.value("stackit", nlohmann::json::object()));
+  vars.Set("clevercloud", config.value("clevercloud", nlohmann::json::object()));
 
   // Files a vendor reads at start: the service-account key as STACKIT's portal hands it out.
-  nlohmann::json files = nlohmann::json::object();
   const auto& accounts = emulator->config().stackit.service_accounts;
   if (!accounts.empty()) {
     auto key = emulator->stackit().service().ServiceAccountKey(accounts.front().id);

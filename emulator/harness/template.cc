@@ -123,8 +123,9 @@ StatusOr<nlohmann::json> Vars::ExpandValue(const nlohmann::json& value, int dept
   if (value.is_string()) {
     const std::string& text = value.get_ref<const std::string&>();
     if (!HasTemplate(text)) return value;
-    std::string_view trimmed = Trim(text);
-    // Exactly one template: keep the referenced value's type.
+    // Exactly one template, nothing around it (not even spaces, which are data): keep the
+    // referenced value's type.
+    std::string_view trimmed = text;
     if (trimmed.size() >= 4 && trimmed.substr(0, 2) == "{{" && trimmed.substr(trimmed.size() - 2) == "}}" &&
         trimmed.find("{{", 2) == std::string_view::npos) {
       std::string_view expr = Trim(trimmed.substr(2, trimmed.size() - 4));

@@ -85,6 +85,11 @@ TEST_F(ConformanceTest, UnboundedKeyRefetchIsWarned) {
   profile.replace(profile.find(from), from.size(), "VENDOR_KEYS_REFETCH_COOLDOWN_MS: \"0\"");
   const std::string bin = "{{ paths.bin }}";
   profile.replace(profile.find(bin), bin.size(), MPEMU_BINARY_DIR);
+  const std::string manifest = "manifest: vendor-sample.clevercloud-manifest.json";
+  ASSERT_NE(profile.find(manifest), std::string::npos);
+  profile.replace(profile.find(manifest), manifest.size(),
+                  "manifest: " + std::string(MPEMU_SOURCE_DIR) +
+                      "/scenarios/profiles/vendor-sample.clevercloud-manifest.json");
   const fs::path path = fs::temp_directory_path() / "mpemu-no-cooldown.profile.yaml";
   std::ofstream(path) << profile;
   auto r = RunProcess({kMpemu, "run", "--vendor", path.string(), kScenarios, "--name",
@@ -124,7 +129,16 @@ INSTANTIATE_TEST_SUITE_P(
                       PlantedBug{"ignore-subscription-mismatch", "stackit.resolve.subscription-mismatch"},
                       PlantedBug{"no-polling", "stackit.lifecycle.status-polling[cancelled]"},
                       PlantedBug{"double-approve", "stackit.signup.repeat-registration"},
-                      PlantedBug{"accept-any-state", "stackit.resolve.not-pending[cancelled]"}),
+                      PlantedBug{"accept-any-state", "stackit.resolve.not-pending[cancelled]"},
+                      PlantedBug{"cc-password-only", "clevercloud.auth.credentials[wrong-user]"},
+                      PlantedBug{"cc-password-prefix", "clevercloud.auth.credentials[password-suffix]"},
+                      PlantedBug{"cc-auth-500", "clevercloud.auth.credentials[no-colon]"},
+                      PlantedBug{"cc-no-timestamp-check", "clevercloud.sso.timestamp[six-minutes-old]"},
+                      PlantedBug{"cc-no-signature-check", "clevercloud.sso.signature[flipped-digit]"},
+                      PlantedBug{"cc-sso-deprovisioned", "clevercloud.sso.deprovisioned"},
+                      PlantedBug{"cc-unprefixed-config-var", "clevercloud.provision"},
+                      PlantedBug{"cc-numeric-id", "clevercloud.provision"},
+                      PlantedBug{"cc-no-session-renewal", "clevercloud.sso.session-fixation"}),
     [](const ::testing::TestParamInfo<PlantedBug>& param_info) {
       std::string name = param_info.param.bug;
       for (auto& c : name) c = c == '-' ? '_' : c;

@@ -24,9 +24,13 @@ TEST(Template, ExpandsInsideText) {
 }
 
 TEST(Template, WholeTemplateKeepsType) {
-  auto v = Sample().ExpandJson(nlohmann::json(" {{ sub.n }} "));
+  auto v = Sample().ExpandJson(nlohmann::json("{{ sub.n }}"));
   ASSERT_OK(v);
   EXPECT_EQ(*v, 3);
+  // Text around a template, spaces included, is kept: a password with a trailing space.
+  auto spaced = Sample().ExpandJson(nlohmann::json("{{ sub.id }} "));
+  ASSERT_OK(spaced);
+  EXPECT_EQ(*spaced, "abc ");
   auto list = Sample().ExpandJson({{"k", "{{ sub.list }}"}, {"i", "{{ sub.list.1 }}"}});
   ASSERT_OK(list);
   EXPECT_EQ((*list)["k"], nlohmann::json({"x", "y"}));

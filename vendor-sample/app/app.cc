@@ -13,16 +13,28 @@ StatusOr<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
   std::unique_ptr<App> app(new App(std::move(config), clock));
   const Config& c = app->config_;
 
-  StatusOr<stackit::ServiceAccountKey> key =
-      stackit::LoadServiceAccountKey(c.stackit_service_account_key_path);
-  if (!key.ok()) {
-    return InvalidArgumentError("STACKIT_SERVICE_ACCOUNT_KEY_PATH: " + key.status().message());
-  }
+  std::optional<stackit::ServiceAccountKey> key;
   std::string token_url = c.stackit_token_url;
-  if (token_url.empty()) token_url = key->token_endpoint;
-  if (token_url.empty()) {
-    return InvalidArgumentError(
-        "STACKIT_TOKEN_URL is required (the key file has no credentials.tokenEndpoint)");
+  if (c.stackit_enabled()) {
+    StatusOr<stackit::ServiceAccountKey> loaded =
+        stackit::LoadServiceAccountKey(c.stackit_service_account_key_path);
+    if (!loaded.ok()) {
+      return InvalidArgumentError("STACKIT_SERVICE_ACCOUNT_KEY_PATH: " + loaded.status().message());
+    }
+    key = std::move(*loaded);
+    if (token_url.empty()) token_url = key->token_endpoint;
+    if (token_url.empty()) {
+      return InvalidArgumentError(
+          "STACKIT_TOKEN_URL is required (the key file has no credentials.tokenEndpoint)");
+    }
+  }
+  if (c.clevercloud_enabled()) {
+    StatusOr<clevercloud::Manifest> manifest =
+        clevercloud::LoadManifest(c.clevercloud_manifest_path);
+    if (!manifest.ok()) {
+      return InvalidArgumentError("CLEVERCLOUD_MANIFEST: " + manifest.status().message());
+    }
+    app->clevercloud_manifest_ = std::move(*manifest);
   }
   StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(c.db_path);
   if (!store.ok()) return InvalidArgumentError("VENDOR_DB: " + store.status().message());
@@ -30,6 +42,7 @@ StatusOr<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
 
   app->http_ = std::make_unique<net::HttpClient>(c.http_timeout_ms);
   net::HttpClient* http = app->http_.get();
+  if (!key) return app;
   app->auth_ = std::make_unique<stackit::ServiceAccountAuth>(*key, token_url, http, app->clock_);
   app->api_ = std::make_unique<stackit::MarketplaceClient>(http, app->auth_.get(),
                                                            c.stackit_api_url, c.stackit_project_id);
@@ -56,23 +69,41 @@ StatusOr<std::string> App::Start() {
 
   sessions_ =
       std::make_unique<web::Sessions>(store_.get(), clock_, public_url_.rfind("https://", 0) == 0);
-  stackit::SignupOptions signup;
-  signup.instance_target = public_url_ + "/app";
-  signup.pbkdf2_iterations = config_.pbkdf2_iterations;
-  signup_ = std::make_unique<stackit::SignupHandlers>(
-      signup, verifier_.get(), api_.get(), store_.get(), sessions_.get(), clock_, &config_.bugs);
+  const std::string instance_target = public_url_ + "/app";
+  if (config_.stackit_enabled()) {
+    stackit::SignupOptions signup;
+    signup.instance_target = instance_target;
+    signup.pbkdf2_iterations = config_.pbkdf2_iterations;
+    signup_ = std::make_unique<stackit::SignupHandlers>(
+        signup, verifier_.get(), api_.get(), store_.get(), sessions_.get(), clock_, &config_.bugs);
+    server_->AddRoutes(signup_->Routes());
+  }
   accounts_ = std::make_unique<account::AccountHandlers>(store_.get(), sessions_.get(),
                                                          config_.pbkdf2_iterations);
-  server_->AddRoutes(signup_->Routes());
   server_->AddRoutes(accounts_->Routes());
+  if (clevercloud_manifest_) {
+    clevercloud::AddonOptions options;
+    options.public_url = public_url_;
+    options.api_url = config_.clevercloud_api_url;
+    options.sso.max_age_ms = config_.clevercloud_sso_max_age_s * 1000;
+    options.sso.max_skew_ms = config_.clevercloud_sso_max_skew_s * 1000;
+    clevercloud_ = std::make_unique<clevercloud::Addon>(
+        *clevercloud_manifest_, options, store_.get(), http_.get(), clock_, &config_.bugs);
+    server_->AddRoutes(clevercloud_->Routes());
+    if (config_.clevercloud_api_url.empty()) {
+      Log("clevercloud: CLEVERCLOUD_API_URL is not set; dashboards cannot show the owner");
+    }
+  }
   server_->Start();
 
-  poller_ = std::make_unique<stackit::Poller>(api_.get(), store_.get(), clock_,
-                                              config_.poll_interval_ms, signup.instance_target);
-  if (config_.bugs.has("no-polling")) {
-    Log("poller: disabled (planted bug no-polling)");
-  } else {
-    poller_->Start();
+  if (config_.stackit_enabled()) {
+    poller_ = std::make_unique<stackit::Poller>(api_.get(), store_.get(), clock_,
+                                                config_.poll_interval_ms, instance_target);
+    if (config_.bugs.has("no-polling")) {
+      Log("poller: disabled (planted bug no-polling)");
+    } else {
+      poller_->Start();
+    }
   }
   return url;
 }

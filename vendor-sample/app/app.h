@@ -1,15 +1,19 @@
-// vendor-sample assembled: configuration in, a running web app and poller out. main.cc only parses
-// the configuration and runs this; tests can start the same thing in-process.
+// vendor-sample assembled: configuration in, a running web app (STACKIT and/or Clever Cloud) and
+// the STACKIT poller out. main.cc only parses the configuration and runs this; tests can start the
+// same thing in-process.
 #ifndef VENDOR_SAMPLE_APP_APP_H_
 #define VENDOR_SAMPLE_APP_APP_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "vendor-sample/account/account_handlers.h"
 #include "vendor-sample/app/config.h"
 #include "vendor-sample/base/clock.h"
 #include "vendor-sample/base/status.h"
+#include "vendor-sample/clevercloud/addon.h"
+#include "vendor-sample/clevercloud/manifest.h"
 #include "vendor-sample/net/http_client.h"
 #include "vendor-sample/stackit/key_cache.h"
 #include "vendor-sample/stackit/marketplace_client.h"
@@ -25,7 +29,8 @@ namespace vendor_sample {
 
 class App {
  public:
-  // Reads the service-account key and opens the database. InvalidArgument for configuration
+  // Reads the service-account key (STACKIT) and the add-on manifest (Clever Cloud), for the
+  // marketplaces that are configured, and opens the database. InvalidArgument for configuration
   // problems (the message names the variable); `clock` may be null (the real clock).
   static StatusOr<std::unique_ptr<App>> Create(Config config, const Clock* clock = nullptr);
   ~App();  // stops
@@ -56,6 +61,8 @@ class App {
   std::unique_ptr<stackit::SignupHandlers> signup_;
   std::unique_ptr<account::AccountHandlers> accounts_;
   std::unique_ptr<stackit::Poller> poller_;
+  std::optional<clevercloud::Manifest> clevercloud_manifest_;
+  std::unique_ptr<clevercloud::Addon> clevercloud_;
   std::unique_ptr<web::Server> server_;
 };
 

@@ -47,6 +47,13 @@ const std::vector<Setting>& Settings() {
       {"STACKIT_PROJECT_ID", "the vendor's STACKIT project id", nullptr},
       {"STACKIT_SERVICE_ACCOUNT_KEY_PATH", "service-account key JSON file, with privateKey",
        nullptr},
+      {"CLEVERCLOUD_MANIFEST", "Clever Cloud add-on manifest JSON; turns the Clever Cloud side on",
+       "none (off)"},
+      {"CLEVERCLOUD_API_URL", "base URL of Clever Cloud's add-on infos API (.../v2)",
+       "none (dashboards show no owner)"},
+      {"CLEVERCLOUD_SSO_MAX_AGE_S", "oldest accepted Clever Cloud SSO timestamp", "300"},
+      {"CLEVERCLOUD_SSO_MAX_SKEW_S", "how far in the future a Clever Cloud SSO timestamp may be",
+       "60"},
       {"VENDOR_POLL_INTERVAL_MS", "subscription poll interval", "2000"},
       {"VENDOR_KEYS_REFETCH_COOLDOWN_MS", "minimum time between keys.json fetches for unknown kids",
        "1000"},
@@ -79,8 +86,10 @@ EnvLookup ProcessEnv() {
 std::string UsageText() {
   std::string text =
       "usage: vendor-sample [--flag=value ...]\n"
-      "The reference STACKIT Marketplace vendor. Every setting is an environment variable and\n"
-      "the same as a flag (a flag wins):\n\n";
+      "The reference STACKIT Marketplace vendor and Clever Cloud add-on provider.\n"
+      "Every setting is an environment variable and the same as a flag (a flag wins).\n"
+      "The STACKIT settings marked required may all be left out when Clever Cloud is\n"
+      "configured (CLEVERCLOUD_MANIFEST).\n\n";
   for (const Setting& s : Settings()) {
     text += "  " + std::string(s.env) + " / " + FlagFor(s.env) + "\n      " + s.meaning + " (" +
             (s.fallback == nullptr ? std::string("required")
@@ -159,19 +168,37 @@ StatusOr<Config> LoadConfig(const EnvLookup& env, const std::vector<std::string>
       {"STACKIT_SERVICE_ACCOUNT_KEY_PATH", "the service-account key JSON file",
        &c.stackit_service_account_key_path, false},
   };
-  for (const Required& r : required) {
-    *r.out = get(r.env);
-    if (r.out->empty()) {
-      return InvalidArgumentError(std::string(r.env) + " is required (" + r.what + ")");
+  c.clevercloud_manifest_path = get("CLEVERCLOUD_MANIFEST");
+  c.clevercloud_api_url = StripTrailingSlash(get("CLEVERCLOUD_API_URL"));
+  if (!c.clevercloud_api_url.empty()) {
+    if (c.clevercloud_manifest_path.empty()) {
+      return InvalidArgumentError("CLEVERCLOUD_API_URL is set but CLEVERCLOUD_MANIFEST is not");
     }
-    if (r.url) VS_RETURN_IF_ERROR(CheckUrl(r.env, *r.out));
+    VS_RETURN_IF_ERROR(CheckUrl("CLEVERCLOUD_API_URL", c.clevercloud_api_url));
   }
-  c.stackit_api_url = StripTrailingSlash(c.stackit_api_url);
-  c.stackit_issuer = get("STACKIT_ISSUER");
-  if (c.stackit_issuer.empty()) c.stackit_issuer = c.stackit_keys_url;
-  c.stackit_token_url = get("STACKIT_TOKEN_URL");
-  if (!c.stackit_token_url.empty())
-    VS_RETURN_IF_ERROR(CheckUrl("STACKIT_TOKEN_URL", c.stackit_token_url));
+  // STACKIT is on when any STACKIT setting is given or Clever Cloud is not configured; when it is
+  // on, every required STACKIT setting must be there.
+  bool stackit = c.clevercloud_manifest_path.empty();
+  for (const char* name :
+       {"STACKIT_KEYS_URL", "STACKIT_ISSUER", "STACKIT_API_URL", "STACKIT_TOKEN_URL",
+        "STACKIT_PROJECT_ID", "STACKIT_SERVICE_ACCOUNT_KEY_PATH"}) {
+    stackit = stackit || !get(name).empty();
+  }
+  if (stackit) {
+    for (const Required& r : required) {
+      *r.out = get(r.env);
+      if (r.out->empty()) {
+        return InvalidArgumentError(std::string(r.env) + " is required (" + r.what + ")");
+      }
+      if (r.url) VS_RETURN_IF_ERROR(CheckUrl(r.env, *r.out));
+    }
+    c.stackit_api_url = StripTrailingSlash(c.stackit_api_url);
+    c.stackit_issuer = get("STACKIT_ISSUER");
+    if (c.stackit_issuer.empty()) c.stackit_issuer = c.stackit_keys_url;
+    c.stackit_token_url = get("STACKIT_TOKEN_URL");
+    if (!c.stackit_token_url.empty())
+      VS_RETURN_IF_ERROR(CheckUrl("STACKIT_TOKEN_URL", c.stackit_token_url));
+  }
 
   struct Number {
     const char* env;
@@ -188,6 +215,8 @@ StatusOr<Config> LoadConfig(const EnvLookup& env, const std::vector<std::string>
       {"VENDOR_CLOCK_LEEWAY_S", 0, 600, &c.clock_leeway_s},
       {"VENDOR_HTTP_TIMEOUT_MS", 100, 120000, &c.http_timeout_ms},
       {"VENDOR_PBKDF2_ITERATIONS", 1000, 10000000, &iterations},
+      {"CLEVERCLOUD_SSO_MAX_AGE_S", 1, 86400, &c.clevercloud_sso_max_age_s},
+      {"CLEVERCLOUD_SSO_MAX_SKEW_S", 0, 3600, &c.clevercloud_sso_max_skew_s},
   };
   for (const Number& n : numbers) {
     const std::string text = get(n.env);

@@ -27,6 +27,13 @@ struct Config {
   std::string stackit_project_id;
   std::string stackit_service_account_key_path;
 
+  // Clever Cloud: on when clevercloud_manifest_path is set.
+  std::string clevercloud_manifest_path;  // the add-on manifest JSON
+  std::string clevercloud_api_url;        // base of the add-on infos API (".../v2"); never ends in
+                                          // '/'; empty: dashboards show no owner info
+  int64_t clevercloud_sso_max_age_s = 300;  // oldest accepted SSO timestamp
+  int64_t clevercloud_sso_max_skew_s = 60;  // how far in the future an SSO timestamp may be
+
   int64_t poll_interval_ms = 2000;
   int64_t keys_refetch_cooldown_ms = 1000;
   int64_t keys_max_age_ms = 600 * 1000;  // cached keys.json is re-read after this (revocation)
@@ -35,6 +42,10 @@ struct Config {
   int pbkdf2_iterations = 600000;  // OWASP 2023 for PBKDF2-HMAC-SHA256
 
   Bugs bugs;
+
+  // A vendor may integrate with one marketplace only: STACKIT is optional when Clever Cloud is set.
+  bool stackit_enabled() const { return !stackit_keys_url.empty(); }
+  bool clevercloud_enabled() const { return !clevercloud_manifest_path.empty(); }
 };
 
 struct Setting {
@@ -55,7 +66,8 @@ using EnvLookup = std::function<bool(const std::string& name, std::string* value
 
 // Reads every setting from `args` (flags, `--name=value` or `--name value`; args[0] is not the
 // program name) over `env`. Errors are InvalidArgument naming the variable, e.g.
-// "STACKIT_KEYS_URL is required (the URL of STACKIT's keys.json)".
+// "STACKIT_KEYS_URL is required (the URL of STACKIT's keys.json)". The STACKIT settings are
+// required unless CLEVERCLOUD_MANIFEST is set and no STACKIT setting is; then STACKIT is off.
 StatusOr<Config> LoadConfig(const EnvLookup& env, const std::vector<std::string>& args);
 
 // Reads the process environment.

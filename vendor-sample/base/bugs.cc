@@ -39,6 +39,18 @@ const std::vector<BugInfo>& Bugs::Catalog() {
       {"no-polling", "the subscription poller is disabled"},
       {"double-approve", "approves again on repeated registration"},
       {"accept-any-state", "does not require SUBSCRIPTION_PENDING"},
+      {"cc-password-only", "Clever Cloud Basic auth checks the password but not the user name"},
+      {"cc-password-prefix",
+       "Clever Cloud Basic auth accepts any password that starts with the right one"},
+      {"cc-auth-500", "a malformed Clever Cloud Authorization header answers 500"},
+      {"cc-no-timestamp-check", "Clever Cloud SSO timestamps are neither parsed nor checked"},
+      {"cc-no-signature-check", "Clever Cloud SSO signatures are not verified"},
+      {"cc-sso-deprovisioned", "Clever Cloud SSO logs in to deprovisioned resources"},
+      {"cc-unprefixed-config-var",
+       "provisioning returns an extra config var not prefixed by the add-on id"},
+      {"cc-numeric-id", "provisioning returns the resource id as a JSON number"},
+      {"cc-no-session-renewal",
+       "Clever Cloud SSO keeps the session id the browser brought (session fixation)"},
   };
   return kCatalog;
 }

@@ -16,6 +16,13 @@ int Value(char c) {
   return -1;
 }
 
+int PlainValue(char c) {
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  if (c == '-' || c == '_') return -1;
+  return Value(c);
+}
+
 }  // namespace
 
 std::string Base64UrlEncode(std::string_view bytes) {
@@ -70,6 +77,49 @@ StatusOr<std::string> Base64UrlDecodeStrict(std::string_view text) {
   }
   if (acc != 0) {
     return InvalidArgumentError("base64url: non-canonical encoding (unused trailing bits are set)");
+  }
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out = Base64UrlEncode(bytes);
+  for (char& c : out) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  while (out.size() % 4 != 0) out += '=';
+  return out;
+}
+
+StatusOr<std::string> Base64DecodeStrict(std::string_view text) {
+  if (text.empty()) return InvalidArgumentError("base64: empty");
+  if (text.size() % 4 != 0) {
+    return InvalidArgumentError("base64: length " + std::to_string(text.size()) +
+                                " is not a multiple of 4");
+  }
+  size_t padding = 0;
+  while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
+  const std::string_view data = text.substr(0, text.size() - padding);
+  std::string out;
+  out.reserve(data.size() * 3 / 4);
+  uint32_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < data.size(); ++i) {
+    const int v = PlainValue(data[i]);
+    if (v < 0) {
+      return InvalidArgumentError("base64: character not in the alphabet at offset " +
+                                  std::to_string(i));
+    }
+    acc = (acc << 6) | static_cast<uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFF);
+      acc &= (1u << bits) - 1;
+    }
+  }
+  if (acc != 0) {
+    return InvalidArgumentError("base64: non-canonical encoding (unused trailing bits are set)");
   }
   return out;
 }

@@ -19,6 +19,13 @@ std::string Sha256(std::string_view bytes) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+std::string Sha512(std::string_view bytes) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), out, &len, EVP_sha512(), nullptr);
+  return std::string(reinterpret_cast<char*>(out), len);
+}
+
 std::string HmacSha256(std::string_view key, std::string_view bytes) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

@@ -8,6 +8,7 @@
 namespace vendor_sample::crypto {
 
 std::string Sha256(std::string_view bytes);                            // 32 raw bytes
+std::string Sha512(std::string_view bytes);                            // 64 raw bytes
 std::string HmacSha256(std::string_view key, std::string_view bytes);  // 32 raw bytes
 std::string HexEncode(std::string_view bytes);
 

@@ -36,6 +36,27 @@ CREATE TABLE IF NOT EXISTS sessions (
   account_id TEXT NOT NULL REFERENCES accounts(id),
   expires_at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS clevercloud_resources (
+  id TEXT PRIMARY KEY,
+  addon_id TEXT NOT NULL UNIQUE,
+  plan TEXT NOT NULL,
+  owner_id TEXT NOT NULL,
+  owner_name TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  region TEXT NOT NULL,
+  callback_url TEXT NOT NULL,
+  token TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('active', 'deprovisioned')),
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS clevercloud_sessions (
+  token_hash TEXT PRIMARY KEY,
+  resource_id TEXT NOT NULL REFERENCES clevercloud_resources(id),
+  user_id TEXT NOT NULL,
+  email TEXT NOT NULL,
+  expires_at_ms INTEGER NOT NULL
+);
 )sql";
 
 // SQLiteCpp reports failures by exception; this is the one place they become a Status.
@@ -71,6 +92,36 @@ Signup ReadSignup(SQLite::Statement& q) {
                 q.getColumn(2).getString(),   q.getColumn(3).getInt() != 0,
                 q.getColumn(4).getInt() != 0, q.getColumn(5).getInt64(),
                 q.getColumn(6).getInt64()};
+}
+
+constexpr char kCleverColumns[] =
+    "id, addon_id, plan, owner_id, owner_name, user_id, region, callback_url, token, status, "
+    "created_at_ms, updated_at_ms";
+
+CleverResource ReadCleverResource(SQLite::Statement& q) {
+  CleverResource r;
+  r.id = q.getColumn(0).getString();
+  r.addon_id = q.getColumn(1).getString();
+  r.plan = q.getColumn(2).getString();
+  r.owner_id = q.getColumn(3).getString();
+  r.owner_name = q.getColumn(4).getString();
+  r.user_id = q.getColumn(5).getString();
+  r.region = q.getColumn(6).getString();
+  r.callback_url = q.getColumn(7).getString();
+  r.token = q.getColumn(8).getString();
+  r.status = q.getColumn(9).getString();
+  r.created_at_ms = q.getColumn(10).getInt64();
+  r.updated_at_ms = q.getColumn(11).getInt64();
+  return r;
+}
+
+std::optional<CleverResource> FindCleverLocked(SQLite::Database& db, const char* column,
+                                               const std::string& value) {
+  SQLite::Statement q(db, std::string("SELECT ") + kCleverColumns +
+                              " FROM clevercloud_resources WHERE " + column + " = ?");
+  q.bind(1, value);
+  if (!q.executeStep()) return std::nullopt;
+  return ReadCleverResource(q);
 }
 
 std::optional<Signup> FindSignupLocked(SQLite::Database& db, const std::string& id) {
@@ -325,15 +376,137 @@ Status Store::DeleteSession(const std::string& token_hash) {
   });
 }
 
+StatusOr<CleverProvision> Store::ProvisionCleverResource(const CleverResource& r) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("provision clevercloud resource", [&]() -> StatusOr<CleverProvision> {
+    // The UNIQUE addon_id makes a concurrent replay insert nothing instead of a second resource.
+    SQLite::Statement q(*db_,
+                        "INSERT INTO clevercloud_resources (id, addon_id, plan, owner_id, "
+                        "owner_name, user_id, region, callback_url, token, status, created_at_ms, "
+                        "updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                        "ON CONFLICT (addon_id) DO NOTHING");
+    q.bind(1, r.id);
+    q.bind(2, r.addon_id);
+    q.bind(3, r.plan);
+    q.bind(4, r.owner_id);
+    q.bind(5, r.owner_name);
+    q.bind(6, r.user_id);
+    q.bind(7, r.region);
+    q.bind(8, r.callback_url);
+    q.bind(9, r.token);
+    q.bind(10, r.status);
+    q.bind(11, r.created_at_ms);
+    q.bind(12, r.updated_at_ms);
+    CleverProvision out;
+    out.created = q.exec() == 1;
+    std::optional<CleverResource> stored = FindCleverLocked(*db_, "addon_id", r.addon_id);
+    if (!stored) return InternalError("database: provision: resource vanished");
+    out.resource = std::move(*stored);
+    return out;
+  });
+}
+
+StatusOr<std::optional<CleverResource>> Store::FindCleverResource(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("find clevercloud resource", [&]() -> StatusOr<std::optional<CleverResource>> {
+    return FindCleverLocked(*db_, "id", id);
+  });
+}
+
+StatusOr<CleverChange> Store::ChangeCleverPlan(const std::string& id, const std::string& plan,
+                                               int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("change clevercloud plan", [&]() -> StatusOr<CleverChange> {
+    SQLite::Transaction tx(*db_);
+    std::optional<CleverResource> r = FindCleverLocked(*db_, "id", id);
+    if (!r) return CleverChange::kUnknown;
+    if (r->status != kCleverActive) return CleverChange::kDeprovisioned;
+    if (r->plan == plan) return CleverChange::kUnchanged;
+    SQLite::Statement q(
+        *db_, "UPDATE clevercloud_resources SET plan = ?, updated_at_ms = ? WHERE id = ?");
+    q.bind(1, plan);
+    q.bind(2, now_ms);
+    q.bind(3, id);
+    q.exec();
+    tx.commit();
+    return CleverChange::kDone;
+  });
+}
+
+StatusOr<CleverChange> Store::DeprovisionCleverResource(const std::string& id, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("deprovision clevercloud resource", [&]() -> StatusOr<CleverChange> {
+    SQLite::Transaction tx(*db_);
+    std::optional<CleverResource> r = FindCleverLocked(*db_, "id", id);
+    if (!r) return CleverChange::kUnknown;
+    if (r->status != kCleverActive) return CleverChange::kDeprovisioned;
+    SQLite::Statement q(*db_,
+                        "UPDATE clevercloud_resources SET status = ?, updated_at_ms = ? "
+                        "WHERE id = ?");
+    q.bind(1, kCleverDeprovisioned);
+    q.bind(2, now_ms);
+    q.bind(3, id);
+    q.exec();
+    SQLite::Statement sessions(*db_, "DELETE FROM clevercloud_sessions WHERE resource_id = ?");
+    sessions.bind(1, id);
+    sessions.exec();
+    tx.commit();
+    return CleverChange::kDone;
+  });
+}
+
+Status Store::CreateCleverSession(const std::string& token_hash, const CleverSession& session) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("create clevercloud session", [&]() -> Status {
+    SQLite::Statement q(*db_,
+                        "INSERT INTO clevercloud_sessions (token_hash, resource_id, user_id, "
+                        "email, expires_at_ms) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, token_hash);
+    q.bind(2, session.resource_id);
+    q.bind(3, session.user_id);
+    q.bind(4, session.email);
+    q.bind(5, session.expires_at_ms);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
+StatusOr<std::optional<CleverSession>> Store::FindCleverSession(const std::string& token_hash,
+                                                                int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("find clevercloud session", [&]() -> StatusOr<std::optional<CleverSession>> {
+    SQLite::Statement q(*db_,
+                        "SELECT resource_id, user_id, email, expires_at_ms FROM "
+                        "clevercloud_sessions WHERE token_hash = ? AND expires_at_ms > ?");
+    q.bind(1, token_hash);
+    q.bind(2, now_ms);
+    if (!q.executeStep()) return std::optional<CleverSession>();
+    return std::optional<CleverSession>(
+        CleverSession{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                      q.getColumn(2).getString(), q.getColumn(3).getInt64()});
+  });
+}
+
+Status Store::DeleteCleverSession(const std::string& token_hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("delete clevercloud session", [&]() -> Status {
+    SQLite::Statement q(*db_, "DELETE FROM clevercloud_sessions WHERE token_hash = ?");
+    q.bind(1, token_hash);
+    q.exec();
+    return Status::Ok();
+  });
+}
+
 Status Store::DeleteExpired(int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   return Guard("delete expired", [&]() -> Status {
-    SQLite::Statement signups(*db_, "DELETE FROM signups WHERE expires_at_ms <= ?");
-    signups.bind(1, now_ms);
-    signups.exec();
-    SQLite::Statement sessions(*db_, "DELETE FROM sessions WHERE expires_at_ms <= ?");
-    sessions.bind(1, now_ms);
-    sessions.exec();
+    for (const char* sql : {"DELETE FROM signups WHERE expires_at_ms <= ?",
+                            "DELETE FROM sessions WHERE expires_at_ms <= ?",
+                            "DELETE FROM clevercloud_sessions WHERE expires_at_ms <= ?"}) {
+      SQLite::Statement q(*db_, sql);
+      q.bind(1, now_ms);
+      q.exec();
+    }
     return Status::Ok();
   });
 }

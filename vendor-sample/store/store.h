@@ -1,5 +1,5 @@
 // vendor-sample's state in SQLite: accounts, the STACKIT subscription each account is bound to,
-// pending signups and sessions.
+// pending signups and sessions; Clever Cloud add-on resources and their SSO sessions.
 //
 // One connection behind one mutex: every method is a short statement or transaction, so this is
 // simple and correct for httplib's thread pool plus the poller. Methods return Internal when
@@ -69,6 +69,47 @@ struct RegisterResult {
   Account account;  // set for kRegistered
 };
 
+// A Clever Cloud add-on resource: one provision call. `id` is ours (random) and is what Clever
+// Cloud uses in later calls and in SSO; `addon_id` is Clever's and UNIQUE, so a replayed provision
+// finds the resource it created.
+struct CleverResource {
+  std::string id;
+  std::string addon_id;
+  std::string plan;
+  std::string owner_id;  // the optional provision fields, "" when absent
+  std::string owner_name;
+  std::string user_id;
+  std::string region;
+  std::string callback_url;  // recorded as received, never fetched
+  std::string token;         // the secret handed out as config (the customer's API key)
+  std::string status;        // kCleverActive or kCleverDeprovisioned
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+inline constexpr char kCleverActive[] = "active";
+inline constexpr char kCleverDeprovisioned[] = "deprovisioned";
+
+struct CleverProvision {
+  CleverResource resource;  // the stored one: the existing resource for a replay
+  bool created = false;
+};
+
+enum class CleverChange {
+  kDone,
+  kUnchanged,      // plan change to the current plan
+  kUnknown,        // no resource with that id
+  kDeprovisioned,  // the resource is deprovisioned; nothing changed
+};
+
+// A dashboard session opened by Clever Cloud SSO, valid for one resource only.
+struct CleverSession {
+  std::string resource_id;
+  std::string user_id;
+  std::string email;
+  int64_t expires_at_ms = 0;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database at `path` (":memory:" for a private in-memory one).
@@ -107,7 +148,22 @@ class Store {
                                                       int64_t now_ms);
   Status DeleteSession(const std::string& token_hash);
 
-  // Drops expired signups and sessions.
+  // Clever Cloud. Inserts `resource` unless a resource with its addon_id exists (then returns that
+  // one, created = false, and changes nothing).
+  StatusOr<CleverProvision> ProvisionCleverResource(const CleverResource& resource);
+  StatusOr<std::optional<CleverResource>> FindCleverResource(const std::string& id);
+  StatusOr<CleverChange> ChangeCleverPlan(const std::string& id, const std::string& plan,
+                                          int64_t now_ms);
+  // Marks the resource deprovisioned and deletes its SSO sessions, in one transaction.
+  StatusOr<CleverChange> DeprovisionCleverResource(const std::string& id, int64_t now_ms);
+
+  // Clever Cloud SSO sessions, stored by the SHA-256 of their cookie value.
+  Status CreateCleverSession(const std::string& token_hash, const CleverSession& session);
+  StatusOr<std::optional<CleverSession>> FindCleverSession(const std::string& token_hash,
+                                                           int64_t now_ms);
+  Status DeleteCleverSession(const std::string& token_hash);
+
+  // Drops expired signups and sessions (both kinds).
   Status DeleteExpired(int64_t now_ms);
 
  private:

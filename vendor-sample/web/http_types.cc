@@ -33,6 +33,13 @@ std::string Request::Single(const Params& params, const std::string& name) {
   return params.find(name)->second;
 }
 
+std::vector<std::string> Request::HeaderValues(const std::string& lower_case_name) const {
+  std::vector<std::string> out;
+  auto [begin, end] = headers.equal_range(lower_case_name);
+  for (auto it = begin; it != end; ++it) out.push_back(it->second);
+  return out;
+}
+
 Reply Reply::Html(int status, std::string body) {
   Reply r;
   r.status = status;

@@ -21,6 +21,12 @@ struct Request {
   std::map<std::string, std::string> cookies;
   std::vector<std::string> path_params;  // regex groups of the route
 
+  std::multimap<std::string, std::string> headers;  // names in lower case, repeats kept
+  std::string body;                                 // raw, as received
+
+  // Every value of header `lower_case_name`, in the order received.
+  std::vector<std::string> HeaderValues(const std::string& lower_case_name) const;
+
   // The only value of a parameter; empty when it is absent or repeated.
   static std::string Single(const Params& params, const std::string& name);
 };
@@ -40,7 +46,7 @@ struct Reply {
 using Handler = std::function<Reply(const Request&)>;
 
 struct Route {
-  std::string method;   // GET or POST
+  std::string method;   // GET, POST, PUT or DELETE
   std::string pattern;  // a regex over the path, anchored
   Handler handler;
 };

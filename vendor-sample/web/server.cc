@@ -2,6 +2,10 @@
 
 #include <httplib.h>
 
+#include <atomic>
+#include <cctype>
+#include <chrono>
+
 #include "vendor-sample/base/log.h"
 #include "vendor-sample/web/html.h"
 
@@ -21,6 +25,12 @@ Request Convert(const httplib::Request& req) {
     out.form = ParseUrlEncoded(req.body);
   }
   out.cookies = ParseCookies(req.get_header_value("Cookie"));
+  for (const auto& [name, value] : req.headers) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    out.headers.emplace(std::move(lower), value);
+  }
+  out.body = req.body;
   for (size_t i = 1; i < req.matches.size(); ++i) out.path_params.push_back(req.matches[i]);
   return out;
 }
@@ -35,6 +45,7 @@ void Write(const Reply& reply, httplib::Response& res) {
 
 struct Server::Impl {
   httplib::Server server;
+  std::atomic<bool> listen_returned{false};
 };
 
 void Server::AddRoutes(std::vector<Route> routes) {
@@ -48,6 +59,10 @@ void Server::AddRoutes(std::vector<Route> routes) {
       svr.Get(route.pattern, handler);
     } else if (route.method == "POST") {
       svr.Post(route.pattern, handler);
+    } else if (route.method == "PUT") {
+      svr.Put(route.pattern, handler);
+    } else if (route.method == "DELETE") {
+      svr.Delete(route.pattern, handler);
     }
   }
 }
@@ -107,7 +122,15 @@ StatusOr<int> Server::Bind(const std::string& host, int port) {
 }
 
 void Server::Start() {
-  thread_ = std::thread([this] { impl_->server.listen_after_bind(); });
+  thread_ = std::thread([this] {
+    impl_->server.listen_after_bind();
+    impl_->listen_returned = true;
+  });
+  // httplib's stop() does nothing until the listen loop runs, so a Stop() right after Start()
+  // would leave Stop() joining a thread that listens forever.
+  while (!impl_->server.is_running() && !impl_->listen_returned) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 void Server::Stop() {

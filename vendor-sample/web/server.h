@@ -25,7 +25,7 @@ class Server {
   void AddRoutes(std::vector<Route> routes);
   // Binds host:port (port 0: any free port) and returns the port.
   StatusOr<int> Bind(const std::string& host, int port);
-  // Serves on a background thread until Stop().
+  // Serves on a background thread until Stop(); returns once it is listening.
   void Start();
   void Stop();
 

@@ -82,7 +82,7 @@ class RequestStep final : public Step {
       return ctx.Fail(*this, "a reply from the vendor to " + method + " " + url, page.status().message());
     }
     ctx.Log(method + " " + url + " -> " + std::to_string(page->status));
-    ctx.vars().Set(as, page->ToJson());
+    ctx.Capture(as, page->ToJson());
     return Status::Ok();
   }
 };
@@ -143,6 +143,57 @@ class SetStep final : public Step {
     MPEMU_ASSIGN_OR_RETURN(std::string name, ctx.StringParam(*this, "name"));
     MPEMU_ASSIGN_OR_RETURN(nlohmann::json value, ctx.Param(*this, "value"));
     ctx.vars().Set(name, value);
+    return Status::Ok();
+  }
+};
+
+// --- set_cookie ----------------------------------------------------------------------------
+class SetCookieStep final : public Step {
+ public:
+  using Step::Step;
+  Status Run(RunContext& ctx) const override {
+    MPEMU_ASSIGN_OR_RETURN(std::string name, ctx.StringParam(*this, "name"));
+    MPEMU_ASSIGN_OR_RETURN(std::string value, ctx.StringParam(*this, "value"));
+    MPEMU_ASSIGN_OR_RETURN(std::string url, ctx.StringParam(*this, "url", ctx.env().vendor_url));
+    ctx.browser().SetCookie(url, name, value);
+    ctx.Log("browser holds cookie " + name + "=" + value + " for " + url);
+    return Status::Ok();
+  }
+};
+
+// --- expect_json -----------------------------------------------------------------------------
+class ExpectJsonStep final : public Step {
+ public:
+  using Step::Step;
+  Status Run(RunContext& ctx) const override {
+    MPEMU_ASSIGN_OR_RETURN(std::string from, ctx.StringParam(*this, "from"));
+    MPEMU_ASSIGN_OR_RETURN(std::string path, ctx.StringParam(*this, "path"));
+    MPEMU_ASSIGN_OR_RETURN(std::string type, ctx.StringParam(*this, "type"));
+    MPEMU_ASSIGN_OR_RETURN(nlohmann::json equals, ctx.Param(*this, "equals"));
+    MPEMU_ASSIGN_OR_RETURN(nlohmann::json not_equals, ctx.Param(*this, "not_equals"));
+    MPEMU_ASSIGN_OR_RETURN(nlohmann::json matches, ctx.Param(*this, "matches"));
+    const std::string full = path.empty() ? from : from + "." + path;
+    auto value = ctx.vars().Lookup(full);
+    const std::string seen = value.ok() ? value->dump() : "(missing: " + value.status().message() + ")";
+    auto fail = [&](const std::string& expected) {
+      return ctx.Fail(*this, full + " " + expected, seen.size() > 300 ? seen.substr(0, 297) + "..." : seen);
+    };
+    if (type == "missing") return value.ok() && !value->is_null() ? fail("missing or null") : Status::Ok();
+    if (!value.ok()) return fail(type.empty() ? "present" : "a " + type);
+    if (!type.empty() && type != value->type_name() &&
+        !(type == "integer" && value->is_number_integer())) {
+      return fail("a " + type);
+    }
+    if (!equals.is_null() && *value != equals) return fail("= " + equals.dump());
+    if (!not_equals.is_null() && *value == not_equals) return fail("!= " + not_equals.dump());
+    if (matches.is_string()) {
+      const std::string text = value->is_string() ? value->get<std::string>() : value->dump();
+      try {
+        if (!std::regex_search(text, std::regex(matches.get<std::string>()))) return fail("matching /" + matches.get<std::string>() + "/");
+      } catch (const std::regex_error& e) {
+        return InvalidArgumentError(where().ToString() + ": matches: " + e.what());
+      }
+    }
     return Status::Ok();
   }
 };
@@ -293,6 +344,8 @@ StatusOr<std::unique_ptr<Step>> MakeInjectFault(StepArgs args) { return Make<Inj
 StatusOr<std::unique_ptr<Step>> MakeWait(StepArgs args) { return Make<WaitStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeSet(StepArgs args) { return Make<SetStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeRepeat(StepArgs args) { return Make<RepeatStep>(std::move(args)); }
+StatusOr<std::unique_ptr<Step>> MakeSetCookie(StepArgs args) { return Make<SetCookieStep>(std::move(args)); }
+StatusOr<std::unique_ptr<Step>> MakeExpectJson(StepArgs args) { return Make<ExpectJsonStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeExpectResponse(StepArgs args) { return Make<ExpectResponseStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeExpectCalls(StepArgs args) {
   if (args.params.contains("count") && (args.params.contains("min") || args.params.contains("max"))) {

@@ -32,10 +32,7 @@ std::string Excerpt(const std::string& text, size_t max = 200) {
   return out;
 }
 
-void Capture(RunContext& ctx, const std::string& as, nlohmann::json value) {
-  value["journalSeq"] = ctx.emulator().journal().NextSeq() - 1;
-  ctx.vars().Set(as, std::move(value));
-}
+void Capture(RunContext& ctx, const std::string& as, nlohmann::json value) { ctx.Capture(as, std::move(value)); }
 
 Form FormFromJson(const nlohmann::json& j) {
   Form f;

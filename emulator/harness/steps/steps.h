@@ -32,6 +32,17 @@ StatusOr<std::unique_ptr<Step>> MakeInjectFault(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeWait(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeSet(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeRepeat(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeSetCookie(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeExpectJson(StepArgs args);
+// clevercloud_steps.cc
+StatusOr<std::unique_ptr<Step>> MakeCcProvision(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeCcDeprovision(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeCcPlanChange(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeCcSso(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeCcExpectProvision(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeCcExpectAddon(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeCcManifestCheck(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeExpectVendorResource(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeExpectResponse(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeExpectCalls(StepArgs args);
 
