@@ -1,7 +1,7 @@
-// vendor-sample: the reference STACKIT Marketplace vendor and Clever Cloud add-on provider. Reads
-// its configuration from the environment (and flags), prints "vendor-sample listening on
-// http://HOST:PORT", and serves until SIGINT or SIGTERM. Exit status 2 means a configuration
-// problem.
+// vendor-sample: the reference STACKIT Marketplace vendor, Clever Cloud add-on provider and Pandium
+// In-App Marketplace host. Reads its configuration from the environment (and flags), prints
+// "vendor-sample listening on http://HOST:PORT", and serves until SIGINT or SIGTERM. Exit status 2
+// means a configuration problem.
 #include <csignal>
 #include <cstdio>
 #include <string>

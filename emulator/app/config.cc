@@ -10,7 +10,7 @@ StatusOr<EmulatorConfig> FromYaml(const YAML::Node& root, const std::string& nam
   c.source = name;
   MPEMU_ASSIGN_OR_RETURN(YamlMap top, YamlMap::From(root, name, ""));
   MPEMU_RETURN_IF_ERROR(
-      top.CheckKeys({"server", "state", "journalCapacity", "stackit", "clevercloud"}));
+      top.CheckKeys({"server", "state", "journalCapacity", "stackit", "clevercloud", "pandium"}));
   MPEMU_ASSIGN_OR_RETURN(YamlMap server, top.Map("server"));
   MPEMU_RETURN_IF_ERROR(server.CheckKeys({"host", "port", "maxBodyBytes", "threads"}));
   MPEMU_RETURN_IF_ERROR(server.String("host", &c.server.host));
@@ -35,6 +35,8 @@ StatusOr<EmulatorConfig> FromYaml(const YAML::Node& root, const std::string& nam
   MPEMU_ASSIGN_OR_RETURN(c.stackit, stackit::ParseConfig(stackit_section));
   MPEMU_ASSIGN_OR_RETURN(YamlMap clevercloud_section, top.Map("clevercloud"));
   MPEMU_ASSIGN_OR_RETURN(c.clevercloud, clevercloud::ParseConfig(clevercloud_section));
+  MPEMU_ASSIGN_OR_RETURN(YamlMap pandium_section, top.Map("pandium"));
+  MPEMU_ASSIGN_OR_RETURN(c.pandium, pandium::ParseConfig(pandium_section));
   return c;
 }
 

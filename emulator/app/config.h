@@ -5,6 +5,7 @@
 //   state:   mpemu.db          # optional SQLite state file (same as --state)
 //   stackit: { ... }           # stackit/config.h
 //   clevercloud: { ... }       # clevercloud/config.h
+//   pandium: { ... }           # pandium/config.h
 #ifndef MPEMU_EMULATOR_APP_CONFIG_H_
 #define MPEMU_EMULATOR_APP_CONFIG_H_
 
@@ -15,6 +16,7 @@
 #include "emulator/clevercloud/config.h"
 #include "emulator/core/status.h"
 #include "emulator/http/server.h"
+#include "emulator/pandium/config.h"
 #include "emulator/stackit/config.h"
 
 namespace mpemu::app {
@@ -27,6 +29,7 @@ struct EmulatorConfig {
   size_t journal_capacity = 20000;
   stackit::Config stackit = stackit::DefaultConfig();
   clevercloud::Config clevercloud = clevercloud::DefaultConfig();
+  pandium::Config pandium = pandium::DefaultConfig();
   std::string source = "(built-in defaults)";
 };
 

@@ -21,6 +21,7 @@ StatusOr<std::unique_ptr<Emulator>> Emulator::Create(EmulatorOptions options) {
   MPEMU_RETURN_IF_ERROR(stackit::Validate(options.config.stackit));
   MPEMU_RETURN_IF_ERROR(
       clevercloud::Validate(options.config.clevercloud).WithContext("clevercloud"));
+  MPEMU_RETURN_IF_ERROR(pandium::Validate(options.config.pandium).WithContext("pandium"));
   return std::unique_ptr<Emulator>(new Emulator(std::move(options)));
 }
 
@@ -50,6 +51,8 @@ Emulator::Emulator(EmulatorOptions options)
   marketplaces_.push_back(stackit_.get());
   clevercloud_ = std::make_unique<clevercloud::CleverCloudMarketplace>(config_.clevercloud, env_);
   marketplaces_.push_back(clevercloud_.get());
+  pandium_ = std::make_unique<pandium::PandiumMarketplace>(config_.pandium, env_);
+  marketplaces_.push_back(pandium_.get());
 
   control::ControlHooks hooks;
   hooks.env = env_;

@@ -21,6 +21,7 @@
 #include "emulator/http/pipeline.h"
 #include "emulator/http/server.h"
 #include "emulator/journal/journal.h"
+#include "emulator/pandium/marketplace.h"
 #include "emulator/stackit/marketplace.h"
 #include "emulator/store/store.h"
 
@@ -68,6 +69,7 @@ class Emulator {
   http::Pipeline& pipeline() { return *pipeline_; }
   stackit::StackitMarketplace& stackit() { return *stackit_; }
   clevercloud::CleverCloudMarketplace& clevercloud() { return *clevercloud_; }
+  pandium::PandiumMarketplace& pandium() { return *pandium_; }
   const control::Environment& env() const { return env_; }
 
  private:
@@ -86,6 +88,7 @@ class Emulator {
   control::Environment env_;
   std::unique_ptr<stackit::StackitMarketplace> stackit_;
   std::unique_ptr<clevercloud::CleverCloudMarketplace> clevercloud_;
+  std::unique_ptr<pandium::PandiumMarketplace> pandium_;
   std::vector<control::Marketplace*> marketplaces_;
   std::unique_ptr<http::Server> server_;
   bool background_init_;

@@ -17,6 +17,8 @@ void AddServeCommand(CLI::App& app, int* exit_code);
 void AddClientCommands(CLI::App& app, int* exit_code);
 // `mpemu clevercloud ...`; uses the --url / --json options AddClientCommands adds (call it after).
 void AddCleverCloudCommands(CLI::App& app, int* exit_code);
+// `mpemu pandium ...`; the same (call it after AddClientCommands).
+void AddPandiumCommands(CLI::App& app, int* exit_code);
 void AddHarnessCommands(CLI::App& app, int* exit_code);
 
 }  // namespace mpemu::cli

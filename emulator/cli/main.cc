@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   mpemu::cli::AddServeCommand(app, &exit_code);
   mpemu::cli::AddClientCommands(app, &exit_code);
   mpemu::cli::AddCleverCloudCommands(app, &exit_code);
+  mpemu::cli::AddPandiumCommands(app, &exit_code);
   mpemu::cli::AddHarnessCommands(app, &exit_code);
   try {
     app.parse(argc, argv);

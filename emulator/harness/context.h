@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,12 @@ class RunContext {
   const VendorProfile& profile() const { return *env_.profile; }
   Vars& vars() { return vars_; }
   Browser& browser() { return browser_; }
+  // A separate browser (its own cookies) per named session; "" is the default one. Scenarios that
+  // act as two users at once use two sessions.
+  Browser& browser(const std::string& session) {
+    if (session.empty() || session == "default") return browser_;
+    return sessions_[session];
+  }
   int64_t start_seq() const { return start_seq_; }
 
   // The step's field, templates expanded; `fallback` when absent.
@@ -92,6 +99,7 @@ class RunContext {
   const RunEnv& env_;
   Vars vars_;
   Browser browser_;
+  std::map<std::string, Browser> sessions_;
   int64_t start_seq_;
   std::optional<Failure> failure_;
   std::vector<std::string> log_;

@@ -33,7 +33,7 @@ StatusOr<std::map<std::string, std::string>> StringMap(const YamlMap& parent, co
 StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
   MPEMU_ASSIGN_OR_RETURN(YamlMap map, YamlMap::From(root, file, ""));
   MPEMU_RETURN_IF_ERROR(
-      map.CheckKeys({"name", "url", "start", "stackit", "clevercloud", "marketplaces", "emulatorConfig"}));
+      map.CheckKeys({"name", "url", "start", "stackit", "clevercloud", "pandium", "marketplaces", "emulatorConfig"}));
   VendorProfile p;
   p.file = file;
   std::error_code ec;
@@ -135,6 +135,35 @@ StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
     p.clevercloud = std::move(c);
     if (std::find(p.marketplaces.begin(), p.marketplaces.end(), "clevercloud") == p.marketplaces.end()) {
       p.marketplaces.push_back("clevercloud");
+    }
+  }
+  if (map.Has("pandium")) {
+    MPEMU_ASSIGN_OR_RETURN(YamlMap pd, map.Map("pandium"));
+    MPEMU_RETURN_IF_ERROR(pd.CheckKeys({"account", "login", "users", "ssoPath", "integrationsPath"}));
+    PandiumProfile c;
+    MPEMU_RETURN_IF_ERROR(pd.String("account", &c.account));
+    MPEMU_RETURN_IF_ERROR(pd.String("ssoPath", &c.sso_path, true));
+    MPEMU_RETURN_IF_ERROR(pd.String("integrationsPath", &c.integrations_path));
+    if (pd.Has("login")) {
+      MPEMU_ASSIGN_OR_RETURN(YamlMap login, pd.Map("login"));
+      MPEMU_RETURN_IF_ERROR(login.CheckKeys({"path", "fields"}));
+      MPEMU_RETURN_IF_ERROR(login.String("path", &c.login_path));
+      if (login.Has("fields")) {
+        MPEMU_ASSIGN_OR_RETURN(c.login_fields, StringMap(login, "fields"));
+      }
+    }
+    MPEMU_ASSIGN_OR_RETURN(std::vector<YamlMap> users, pd.MapList("users"));
+    for (const auto& u : users) {
+      MPEMU_RETURN_IF_ERROR(u.CheckKeys({"email", "password"}));
+      PandiumUser user;
+      MPEMU_RETURN_IF_ERROR(u.String("email", &user.email, true));
+      MPEMU_RETURN_IF_ERROR(u.String("password", &user.password, true));
+      c.users.push_back(std::move(user));
+    }
+    if (c.users.size() < 2) return pd.Error("users", "needs at least two test users (identity checks compare them)");
+    p.pandium = std::move(c);
+    if (std::find(p.marketplaces.begin(), p.marketplaces.end(), "pandium") == p.marketplaces.end()) {
+      p.marketplaces.push_back("pandium");
     }
   }
   if (p.marketplaces.empty()) {

@@ -27,6 +27,11 @@
 //     manifest: addon-manifest.json                 # the add-on manifest (templated)
 //     sessionCookie: session                        # the vendor's session cookie name
 //     observe: {path: "/api/resources/{{ resource }}", status: status}
+//   pandium:
+//     users: [{email: a@example.test, password: pw1}, {email: b@example.test, password: pw2}]
+//     login: {path: /login, fields: {email: "{{ user.email }}", password: "{{ user.password }}"}}
+//     ssoPath: /integrations/pandium/sso            # mints the tenant JWT and redirects
+//     integrationsPath: /integrations               # the page with the iframe
 #ifndef MPEMU_EMULATOR_HARNESS_PROFILE_H_
 #define MPEMU_EMULATOR_HARNESS_PROFILE_H_
 
@@ -79,6 +84,21 @@ struct CleverCloudProfile {
   std::string observe_status = "status";
 };
 
+struct PandiumUser {
+  std::string email;
+  std::string password;
+};
+
+struct PandiumProfile {
+  std::string account;                  // the emulator account (default: the first configured)
+  std::string login_path = "/login";    // a form POST that opens a session
+  std::map<std::string, std::string> login_fields = {{"email", "{{ user.email }}"},
+                                                     {"password", "{{ user.password }}"}};
+  std::vector<PandiumUser> users;       // test users the vendor knows (two or more)
+  std::string sso_path;                 // the vendor endpoint that mints the JWT and redirects
+  std::string integrations_path;        // the page embedding the marketplace (optional)
+};
+
 struct VendorProfile {
   std::string name;
   std::string file;  // where it was loaded from
@@ -87,6 +107,7 @@ struct VendorProfile {
   std::optional<VendorStart> start;
   std::optional<StackitProfile> stackit;
   std::optional<CleverCloudProfile> clevercloud;
+  std::optional<PandiumProfile> pandium;
   // An emulator configuration file (relative to the profile) for products, TTLs, fidelity switches.
   std::string emulator_config;
   // The marketplaces the vendor implements: scenarios of others are skipped.

@@ -274,6 +274,7 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
                         {"jwk", env.attacker_key->PublicJwk(env.attacker_kid)}});
   vars.Set("stackit", config.value("stackit", nlohmann::json::object()));
   vars.Set("clevercloud", config.value("clevercloud", nlohmann::json::object()));
+  vars.Set("pandium", config.value("pandium", nlohmann::json::object()));
 
   // Files a vendor reads at start: the service-account key as STACKIT's portal hands it out.
   const auto& accounts = emulator->config().stackit.service_accounts;

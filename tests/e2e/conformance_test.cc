@@ -138,7 +138,14 @@ INSTANTIATE_TEST_SUITE_P(
                       PlantedBug{"cc-sso-deprovisioned", "clevercloud.sso.deprovisioned"},
                       PlantedBug{"cc-unprefixed-config-var", "clevercloud.provision"},
                       PlantedBug{"cc-numeric-id", "clevercloud.provision"},
-                      PlantedBug{"cc-no-session-renewal", "clevercloud.sso.session-fixation"}),
+                      PlantedBug{"cc-no-session-renewal", "clevercloud.sso.session-fixation"},
+                      PlantedBug{"pd-constant-jti", "pandium.sso.fresh-jti"},
+                      PlantedBug{"pd-missing-sub", "pandium.sso"},
+                      PlantedBug{"pd-wrong-secret", "pandium.sso"},
+                      PlantedBug{"pd-sub-from-query", "pandium.sso.impersonation[sub]"},
+                      PlantedBug{"pd-stale-iat", "pandium.sso"},
+                      PlantedBug{"pd-mint-without-session", "pandium.sso.requires-session"},
+                      PlantedBug{"pd-iat-ms", "pandium.sso"}),
     [](const ::testing::TestParamInfo<PlantedBug>& param_info) {
       std::string name = param_info.param.bug;
       for (auto& c : name) c = c == '-' ? '_' : c;

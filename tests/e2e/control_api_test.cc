@@ -58,7 +58,7 @@ TEST_F(ControlApiTest, HealthSaysReady) {
   const json h = Json(r);
   EXPECT_EQ(h["status"], "ok");
   EXPECT_EQ(h["ready"], true);
-  EXPECT_EQ(h["marketplaces"], json::array({"stackit", "clevercloud"}));
+  EXPECT_EQ(h["marketplaces"], json::array({"stackit", "clevercloud", "pandium"}));
   EXPECT_TRUE(h["uptimeMs"].is_number_integer());
   EXPECT_TRUE(h["version"].is_string());
 }

@@ -40,10 +40,11 @@ std::string Describe(const store::Subscription& s) {
 }  // namespace
 
 AccountHandlers::AccountHandlers(store::Store* store, web::Sessions* sessions,
-                                 int pbkdf2_iterations)
+                                 int pbkdf2_iterations, bool integrations_link)
     : store_(store),
       sessions_(sessions),
-      dummy_hash_(crypto::HashPassword("not a password", pbkdf2_iterations)) {}
+      dummy_hash_(crypto::HashPassword("not a password", pbkdf2_iterations)),
+      integrations_link_(integrations_link) {}
 
 std::vector<web::Route> AccountHandlers::Routes() {
   return {
@@ -113,6 +114,10 @@ Reply AccountHandlers::App(const Request& request) {
   body += usable ? "<p id=\"product\">The product is ready for you.</p>\n"
                  : "<p id=\"product\" class=\"error\">The product is not available for this "
                    "account.</p>\n";
+  if (integrations_link_) {
+    body += "<p>Plan: <span id=\"tier\">" + Escape((*account)->tier) +
+            "</span> &middot; <a id=\"integrations\" href=\"/integrations\">Integrations</a></p>\n";
+  }
   body +=
       "<form method=\"post\" action=\"/logout\"><button type=\"submit\">Log out</button>"
       "</form>";

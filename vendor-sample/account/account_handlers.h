@@ -3,7 +3,8 @@
 //
 //   GET /login, POST /login (email, password)   -> session cookie, 303 /app
 //   POST /logout                                 -> 303 /login
-//   GET /app                                     -> the account (303 /login without a session)
+//   GET /app                                     -> the account (303 /login without a session),
+//                                                   linking /integrations when Pandium is on
 //   GET /healthz                                 -> 200 {"status":"ok"}
 #ifndef VENDOR_SAMPLE_ACCOUNT_ACCOUNT_HANDLERS_H_
 #define VENDOR_SAMPLE_ACCOUNT_ACCOUNT_HANDLERS_H_
@@ -21,7 +22,9 @@ class AccountHandlers {
  public:
   // Everything passed must outlive the handlers.
   // `pbkdf2_iterations` prices the check against an unknown e-mail like a real one.
-  AccountHandlers(store::Store* store, web::Sessions* sessions, int pbkdf2_iterations);
+  // `integrations_link`: the app page links the embedded marketplace (/integrations).
+  AccountHandlers(store::Store* store, web::Sessions* sessions, int pbkdf2_iterations,
+                  bool integrations_link = false);
 
   web::Reply LoginForm(const web::Request& request);
   web::Reply Login(const web::Request& request);
@@ -35,6 +38,7 @@ class AccountHandlers {
   store::Store* const store_;
   web::Sessions* const sessions_;
   const std::string dummy_hash_;  // compared against when the e-mail is unknown
+  const bool integrations_link_;
 };
 
 }  // namespace vendor_sample::account

@@ -36,9 +36,26 @@ StatusOr<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
     }
     app->clevercloud_manifest_ = std::move(*manifest);
   }
+  if (c.pandium_enabled()) {
+    // LoadConfig checked these; a Config built by hand is checked here.
+    StatusOr<pandium::Entry> entry = pandium::ParseEntryUrl(c.pandium_entry_url);
+    if (!entry.ok()) return InvalidArgumentError("PANDIUM_ENTRY_URL: " + entry.status().message());
+    if (c.pandium_secret.empty()) return InvalidArgumentError("PANDIUM_SECRET is required");
+    if (!pandium::HostAllowed(*entry, c.pandium_allowed_hosts)) {
+      return InvalidArgumentError(
+          "PANDIUM_ALLOWED_HOSTS does not allow the host of PANDIUM_ENTRY_URL (" +
+          entry->authority + ")");
+    }
+    app->pandium_entry_ = std::move(*entry);
+  }
   StatusOr<std::unique_ptr<store::Store>> store = store::Store::Open(c.db_path);
   if (!store.ok()) return InvalidArgumentError("VENDOR_DB: " + store.status().message());
   app->store_ = std::move(*store);
+  if (Status s =
+          account::SeedTestUsers(app->store_.get(), c.test_users, c.pbkdf2_iterations, app->clock_);
+      !s.ok()) {
+    return InvalidArgumentError("VENDOR_TEST_USERS: " + s.message());
+  }
 
   app->http_ = std::make_unique<net::HttpClient>(c.http_timeout_ms);
   net::HttpClient* http = app->http_.get();
@@ -78,9 +95,23 @@ StatusOr<std::string> App::Start() {
         signup, verifier_.get(), api_.get(), store_.get(), sessions_.get(), clock_, &config_.bugs);
     server_->AddRoutes(signup_->Routes());
   }
-  accounts_ = std::make_unique<account::AccountHandlers>(store_.get(), sessions_.get(),
-                                                         config_.pbkdf2_iterations);
+  accounts_ = std::make_unique<account::AccountHandlers>(
+      store_.get(), sessions_.get(), config_.pbkdf2_iterations, pandium_entry_.has_value());
   server_->AddRoutes(accounts_->Routes());
+  if (pandium_entry_) {
+    pandium::MarketplaceOptions options;
+    options.entry = *pandium_entry_;
+    options.allowed_hosts = config_.pandium_allowed_hosts;
+    options.secret = config_.pandium_secret;
+    pandium_ = std::make_unique<pandium::MarketplaceHandlers>(std::move(options), sessions_.get(),
+                                                              clock_, &config_.bugs);
+    server_->AddRoutes(pandium_->Routes());
+    if (config_.pandium_secret.size() < 32) {
+      // RFC 7518 §3.2 wants an HS256 key of at least 256 bits; Pandium chooses it, so only warn.
+      Log("pandium: PANDIUM_SECRET is shorter than 32 bytes");
+    }
+    Log("pandium: tenant tokens go to " + pandium_entry_->url);
+  }
   if (clevercloud_manifest_) {
     clevercloud::AddonOptions options;
     options.public_url = public_url_;

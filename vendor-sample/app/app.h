@@ -1,6 +1,6 @@
-// vendor-sample assembled: configuration in, a running web app (STACKIT and/or Clever Cloud) and
-// the STACKIT poller out. main.cc only parses the configuration and runs this; tests can start the
-// same thing in-process.
+// vendor-sample assembled: configuration in, a running web app (STACKIT, Clever Cloud and/or
+// Pandium) and the STACKIT poller out. main.cc only parses the configuration and runs this; tests
+// can start the same thing in-process.
 #ifndef VENDOR_SAMPLE_APP_APP_H_
 #define VENDOR_SAMPLE_APP_APP_H_
 
@@ -15,6 +15,8 @@
 #include "vendor-sample/clevercloud/addon.h"
 #include "vendor-sample/clevercloud/manifest.h"
 #include "vendor-sample/net/http_client.h"
+#include "vendor-sample/pandium/entry.h"
+#include "vendor-sample/pandium/marketplace_handlers.h"
 #include "vendor-sample/stackit/key_cache.h"
 #include "vendor-sample/stackit/marketplace_client.h"
 #include "vendor-sample/stackit/poller.h"
@@ -30,8 +32,9 @@ namespace vendor_sample {
 class App {
  public:
   // Reads the service-account key (STACKIT) and the add-on manifest (Clever Cloud), for the
-  // marketplaces that are configured, and opens the database. InvalidArgument for configuration
-  // problems (the message names the variable); `clock` may be null (the real clock).
+  // marketplaces that are configured, opens the database and creates the test users
+  // (VENDOR_TEST_USERS) that do not exist yet. InvalidArgument for configuration problems (the
+  // message names the variable); `clock` may be null (the real clock).
   static StatusOr<std::unique_ptr<App>> Create(Config config, const Clock* clock = nullptr);
   ~App();  // stops
   App(const App&) = delete;
@@ -63,6 +66,8 @@ class App {
   std::unique_ptr<stackit::Poller> poller_;
   std::optional<clevercloud::Manifest> clevercloud_manifest_;
   std::unique_ptr<clevercloud::Addon> clevercloud_;
+  std::optional<pandium::Entry> pandium_entry_;
+  std::unique_ptr<pandium::MarketplaceHandlers> pandium_;
   std::unique_ptr<web::Server> server_;
 };
 

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <map>
 
+#include "vendor-sample/pandium/entry.h"
+
 namespace vendor_sample {
 namespace {
 
@@ -32,6 +34,51 @@ std::string StripTrailingSlash(std::string url) {
   return url;
 }
 
+// The Pandium settings. The secret is checked for presence only and never quoted.
+Status LoadPandium(const std::function<std::string(const char*)>& get, Config* c) {
+  c->pandium_account = get("PANDIUM_ACCOUNT");
+  if (c->pandium_account.empty()) {
+    for (const char* name : {"PANDIUM_ENTRY_URL", "PANDIUM_SECRET", "PANDIUM_ALLOWED_HOSTS"}) {
+      if (!get(name).empty()) {
+        return InvalidArgumentError(std::string(name) + " is set but PANDIUM_ACCOUNT is not");
+      }
+    }
+    return Status::Ok();
+  }
+  if (!pandium::IsAccountName(c->pandium_account)) {
+    return InvalidArgumentError("PANDIUM_ACCOUNT: \"" + c->pandium_account +
+                                "\" is not an account name (1-64 of A-Z a-z 0-9 . _ -)");
+  }
+  c->pandium_secret = get("PANDIUM_SECRET");
+  if (c->pandium_secret.empty()) {
+    return InvalidArgumentError(
+        "PANDIUM_SECRET is required (the shared secret Pandium issued for PANDIUM_ACCOUNT)");
+  }
+  c->pandium_entry_url = get("PANDIUM_ENTRY_URL");
+  if (c->pandium_entry_url.empty()) {
+    c->pandium_entry_url = pandium::kDefaultEntryBase + c->pandium_account;
+  }
+  StatusOr<pandium::Entry> entry = pandium::ParseEntryUrl(c->pandium_entry_url);
+  if (!entry.ok()) {
+    return InvalidArgumentError("PANDIUM_ENTRY_URL: \"" + c->pandium_entry_url +
+                                "\": " + entry.status().message());
+  }
+  c->pandium_allowed_hosts = {entry->host};
+  if (const std::string hosts = get("PANDIUM_ALLOWED_HOSTS"); !hosts.empty()) {
+    StatusOr<std::vector<std::string>> parsed = pandium::ParseAllowedHosts(hosts);
+    if (!parsed.ok()) {
+      return InvalidArgumentError("PANDIUM_ALLOWED_HOSTS: " + parsed.status().message());
+    }
+    c->pandium_allowed_hosts = std::move(*parsed);
+    if (!pandium::HostAllowed(*entry, c->pandium_allowed_hosts)) {
+      return InvalidArgumentError(
+          "PANDIUM_ALLOWED_HOSTS does not allow the host of PANDIUM_ENTRY_URL (" +
+          entry->authority + ")");
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 const std::vector<Setting>& Settings() {
@@ -54,6 +101,18 @@ const std::vector<Setting>& Settings() {
       {"CLEVERCLOUD_SSO_MAX_AGE_S", "oldest accepted Clever Cloud SSO timestamp", "300"},
       {"CLEVERCLOUD_SSO_MAX_SKEW_S", "how far in the future a Clever Cloud SSO timestamp may be",
        "60"},
+      {"PANDIUM_ACCOUNT", "Pandium In-App Marketplace account name; turns the Pandium side on",
+       "none (off)"},
+      {"PANDIUM_ENTRY_URL",
+       "the In-App Marketplace entry; tenant tokens go to <it>?tenant=<jwt> and nowhere else",
+       "https://imp.pandium.io/<PANDIUM_ACCOUNT>"},
+      {"PANDIUM_SECRET",
+       "the shared HS256 secret Pandium issued, used as raw bytes (set it in the environment)",
+       "none; required with PANDIUM_ACCOUNT"},
+      {"PANDIUM_ALLOWED_HOSTS", "comma-separated hosts tenant tokens may be sent to",
+       "the entry URL's host"},
+      {"VENDOR_TEST_USERS",
+       "seed accounts email:password[:tier],... created at start if absent (tests, demos)", ""},
       {"VENDOR_POLL_INTERVAL_MS", "subscription poll interval", "2000"},
       {"VENDOR_KEYS_REFETCH_COOLDOWN_MS", "minimum time between keys.json fetches for unknown kids",
        "1000"},
@@ -86,10 +145,11 @@ EnvLookup ProcessEnv() {
 std::string UsageText() {
   std::string text =
       "usage: vendor-sample [--flag=value ...]\n"
-      "The reference STACKIT Marketplace vendor and Clever Cloud add-on provider.\n"
+      "The reference STACKIT Marketplace vendor, Clever Cloud add-on provider and Pandium\n"
+      "In-App Marketplace host.\n"
       "Every setting is an environment variable and the same as a flag (a flag wins).\n"
-      "The STACKIT settings marked required may all be left out when Clever Cloud is\n"
-      "configured (CLEVERCLOUD_MANIFEST).\n\n";
+      "The STACKIT settings marked required may all be left out when Clever Cloud\n"
+      "(CLEVERCLOUD_MANIFEST) or Pandium (PANDIUM_ACCOUNT) is configured.\n\n";
   for (const Setting& s : Settings()) {
     text += "  " + std::string(s.env) + " / " + FlagFor(s.env) + "\n      " + s.meaning + " (" +
             (s.fallback == nullptr ? std::string("required")
@@ -176,9 +236,10 @@ StatusOr<Config> LoadConfig(const EnvLookup& env, const std::vector<std::string>
     }
     VS_RETURN_IF_ERROR(CheckUrl("CLEVERCLOUD_API_URL", c.clevercloud_api_url));
   }
-  // STACKIT is on when any STACKIT setting is given or Clever Cloud is not configured; when it is
-  // on, every required STACKIT setting must be there.
-  bool stackit = c.clevercloud_manifest_path.empty();
+  VS_RETURN_IF_ERROR(LoadPandium(get, &c));
+  // STACKIT is on when any STACKIT setting is given or no other marketplace is configured; when it
+  // is on, every required STACKIT setting must be there.
+  bool stackit = c.clevercloud_manifest_path.empty() && c.pandium_account.empty();
   for (const char* name :
        {"STACKIT_KEYS_URL", "STACKIT_ISSUER", "STACKIT_API_URL", "STACKIT_TOKEN_URL",
         "STACKIT_PROJECT_ID", "STACKIT_SERVICE_ACCOUNT_KEY_PATH"}) {
@@ -227,6 +288,7 @@ StatusOr<Config> LoadConfig(const EnvLookup& env, const std::vector<std::string>
   c.pbkdf2_iterations = static_cast<int>(iterations);
 
   VS_ASSIGN_OR_RETURN(c.bugs, Bugs::Parse(get("VENDOR_BUGS")));
+  VS_ASSIGN_OR_RETURN(c.test_users, account::ParseTestUsers(get("VENDOR_TEST_USERS")));
   return c;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "vendor-sample/account/test_users.h"
 #include "vendor-sample/base/bugs.h"
 #include "vendor-sample/base/status.h"
 
@@ -34,6 +35,15 @@ struct Config {
   int64_t clevercloud_sso_max_age_s = 300;  // oldest accepted SSO timestamp
   int64_t clevercloud_sso_max_skew_s = 60;  // how far in the future an SSO timestamp may be
 
+  // Pandium: on when pandium_account is set.
+  std::string pandium_account;                     // the In-App Marketplace account name
+  std::string pandium_entry_url;                   // tokens go to <this>?tenant=<jwt>, only here
+  std::string pandium_secret;                      // the shared HS256 secret, raw bytes; never
+                                                   // printed, logged or put in an error
+  std::vector<std::string> pandium_allowed_hosts;  // hosts tokens may go to; default: the entry's
+
+  std::vector<account::TestUser> test_users;  // VENDOR_TEST_USERS, created at start if absent
+
   int64_t poll_interval_ms = 2000;
   int64_t keys_refetch_cooldown_ms = 1000;
   int64_t keys_max_age_ms = 600 * 1000;  // cached keys.json is re-read after this (revocation)
@@ -43,9 +53,11 @@ struct Config {
 
   Bugs bugs;
 
-  // A vendor may integrate with one marketplace only: STACKIT is optional when Clever Cloud is set.
+  // A vendor may integrate with one marketplace only: STACKIT is optional when Clever Cloud or
+  // Pandium is set.
   bool stackit_enabled() const { return !stackit_keys_url.empty(); }
   bool clevercloud_enabled() const { return !clevercloud_manifest_path.empty(); }
+  bool pandium_enabled() const { return !pandium_account.empty(); }
 };
 
 struct Setting {
@@ -67,7 +79,9 @@ using EnvLookup = std::function<bool(const std::string& name, std::string* value
 // Reads every setting from `args` (flags, `--name=value` or `--name value`; args[0] is not the
 // program name) over `env`. Errors are InvalidArgument naming the variable, e.g.
 // "STACKIT_KEYS_URL is required (the URL of STACKIT's keys.json)". The STACKIT settings are
-// required unless CLEVERCLOUD_MANIFEST is set and no STACKIT setting is; then STACKIT is off.
+// required unless CLEVERCLOUD_MANIFEST or PANDIUM_ACCOUNT is set and no STACKIT setting is; then
+// STACKIT is off. PANDIUM_SECRET is required with PANDIUM_ACCOUNT, and no PANDIUM_* setting is
+// accepted without it. No error message repeats PANDIUM_SECRET or a VENDOR_TEST_USERS password.
 StatusOr<Config> LoadConfig(const EnvLookup& env, const std::vector<std::string>& args);
 
 // Reads the process environment.

@@ -51,6 +51,15 @@ const std::vector<BugInfo>& Bugs::Catalog() {
       {"cc-numeric-id", "provisioning returns the resource id as a JSON number"},
       {"cc-no-session-renewal",
        "Clever Cloud SSO keeps the session id the browser brought (session fixation)"},
+      {"pd-constant-jti", "Pandium tenant tokens carry the same jti every time"},
+      {"pd-missing-sub", "Pandium tenant tokens have no sub claim"},
+      {"pd-wrong-secret", "Pandium tenant tokens are signed with the secret plus a trailing \"x\""},
+      {"pd-sub-from-query",
+       "a sub or user query parameter on the Pandium SSO endpoint overrides the token's subject"},
+      {"pd-stale-iat", "Pandium tenant tokens have iat = now - 3600 s"},
+      {"pd-mint-without-session",
+       "the Pandium SSO endpoint mints a token for a fixed demo user when there is no session"},
+      {"pd-iat-ms", "Pandium tenant tokens have iat in milliseconds"},
   };
   return kCatalog;
 }

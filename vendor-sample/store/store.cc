@@ -11,7 +11,8 @@ CREATE TABLE IF NOT EXISTS accounts (
   email TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL,
   password_hash TEXT NOT NULL,
-  created_at_ms INTEGER NOT NULL
+  created_at_ms INTEGER NOT NULL,
+  tier TEXT NOT NULL DEFAULT 'basic'
 );
 CREATE TABLE IF NOT EXISTS stackit_subscriptions (
   subscription_id TEXT NOT NULL UNIQUE,
@@ -70,11 +71,32 @@ auto Guard(const char* what, F&& f) -> decltype(f()) {
 }
 
 Account ReadAccount(SQLite::Statement& q) {
-  return Account{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-                 q.getColumn(3).getString(), q.getColumn(4).getInt64()};
+  return Account{q.getColumn(0).getString(), q.getColumn(1).getString(),
+                 q.getColumn(2).getString(), q.getColumn(3).getString(),
+                 q.getColumn(4).getInt64(),  q.getColumn(5).getString()};
 }
 
-constexpr char kAccountColumns[] = "id, email, name, password_hash, created_at_ms";
+constexpr char kAccountColumns[] = "id, email, name, password_hash, created_at_ms, tier";
+
+void InsertAccount(SQLite::Database& db, const Account& account, const char* on_conflict) {
+  SQLite::Statement q(db, std::string("INSERT INTO accounts (id, email, name, password_hash, "
+                                      "created_at_ms, tier) VALUES (?, ?, ?, ?, ?, ?)") +
+                              on_conflict);
+  q.bind(1, account.id);
+  q.bind(2, account.email);
+  q.bind(3, account.name);
+  q.bind(4, account.password_hash);
+  q.bind(5, account.created_at_ms);
+  q.bind(6, account.tier);
+  q.exec();
+}
+
+// Databases written before accounts had a tier get the column, every account "basic".
+void MigrateAccountsTier(SQLite::Database& db) {
+  SQLite::Statement q(db, "SELECT 1 FROM pragma_table_info('accounts') WHERE name = 'tier'");
+  if (q.executeStep()) return;
+  db.exec("ALTER TABLE accounts ADD COLUMN tier TEXT NOT NULL DEFAULT 'basic'");
+}
 
 Subscription ReadSubscription(SQLite::Statement& q) {
   return Subscription{q.getColumn(0).getString(),  q.getColumn(1).getString(),
@@ -143,6 +165,7 @@ StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& path) {
     db->exec("PRAGMA busy_timeout = 5000");
     if (path != ":memory:") db->exec("PRAGMA journal_mode = WAL");
     db->exec(kSchema);
+    MigrateAccountsTier(*db);
     return std::unique_ptr<Store>(new Store(std::move(db)));
   });
 }
@@ -208,16 +231,7 @@ StatusOr<RegisterResult> Store::Register(const std::string& signup_id, Account a
       }
     }
     account.created_at_ms = now_ms;
-    SQLite::Statement insert_account(
-        *db_,
-        "INSERT INTO accounts (id, email, name, password_hash, created_at_ms) VALUES (?, ?, ?, ?, "
-        "?)");
-    insert_account.bind(1, account.id);
-    insert_account.bind(2, account.email);
-    insert_account.bind(3, account.name);
-    insert_account.bind(4, account.password_hash);
-    insert_account.bind(5, account.created_at_ms);
-    insert_account.exec();
+    InsertAccount(*db_, account, "");
     SQLite::Statement bind(*db_,
                            "INSERT INTO stackit_subscriptions (subscription_id, account_id, state, "
                            "approved, state_seen_at_ms, created_at_ms) VALUES (?, ?, ?, 0, ?, ?)");
@@ -334,6 +348,14 @@ StatusOr<std::optional<Account>> Store::FindAccountByEmail(const std::string& em
     q.bind(1, email);
     if (!q.executeStep()) return std::optional<Account>();
     return std::optional<Account>(ReadAccount(q));
+  });
+}
+
+StatusOr<bool> Store::CreateAccountIfAbsent(const Account& account) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return Guard("create account", [&]() -> StatusOr<bool> {
+    InsertAccount(*db_, account, " ON CONFLICT DO NOTHING");
+    return db_->getChanges() == 1;
   });
 }
 

@@ -23,11 +23,12 @@ class Database;
 namespace vendor_sample::store {
 
 struct Account {
-  std::string id;     // random UUID
+  std::string id;     // random UUID, never changes: what marketplaces are told identifies the user
   std::string email;  // lower case
   std::string name;
   std::string password_hash;  // crypto::HashPassword format
   int64_t created_at_ms = 0;
+  std::string tier = "basic";  // the product plan (Pandium's meta.plan and xti.user_group)
 };
 
 // A STACKIT subscription bound to an account (the mapping the marketplace docs require before
@@ -140,6 +141,8 @@ class Store {
 
   StatusOr<std::optional<Account>> FindAccount(const std::string& account_id);
   StatusOr<std::optional<Account>> FindAccountByEmail(const std::string& email);
+  // Inserts `account` unless its e-mail (or id) is taken; then changes nothing. True when inserted.
+  StatusOr<bool> CreateAccountIfAbsent(const Account& account);
 
   // Sessions are stored by the SHA-256 of their cookie value.
   Status CreateSession(const std::string& token_hash, const std::string& account_id,

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cctype>
 #include <chrono>
+#include <utility>
 
 #include "vendor-sample/base/log.h"
 #include "vendor-sample/web/html.h"
@@ -95,14 +96,21 @@ Server::Server() : impl_(std::make_unique<Impl>()) {
         Log("internal error on " + req.method + " " + req.path + ": " + what);
         Write(ErrorPage(500, "Internal error", "Something went wrong on our side."), res);
       });
+  // Defaults for every response; a handler that sets one of these (the page that embeds
+  // Pandium's marketplace needs frame-src) keeps its own, and no header is sent twice.
   svr.set_post_routing_handler([](const httplib::Request&, httplib::Response& res) {
-    res.set_header("Referrer-Policy", "no-referrer");
-    res.set_header("X-Content-Type-Options", "nosniff");
-    res.set_header("X-Frame-Options", "DENY");
-    res.set_header("Cache-Control", "no-store");
-    res.set_header("Content-Security-Policy",
-                   "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                   "frame-ancestors 'none'; base-uri 'none'");
+    const std::pair<const char*, const char*> kDefaults[] = {
+        {"Referrer-Policy", "no-referrer"},
+        {"X-Content-Type-Options", "nosniff"},
+        {"X-Frame-Options", "DENY"},
+        {"Cache-Control", "no-store"},
+        {"Content-Security-Policy",
+         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+         "frame-ancestors 'none'; base-uri 'none'"},
+    };
+    for (const auto& [name, value] : kDefaults) {
+      if (!res.has_header(name)) res.set_header(name, value);
+    }
   });
 }
 

@@ -1,6 +1,7 @@
 // The HTTP edge: the one server-side file that includes httplib.h. Runs handlers on httplib's
-// thread pool and adds the headers every response carries (Referrer-Policy: no-referrer among
-// them). A handler that throws becomes a plain 500 page without details.
+// thread pool and adds the headers every response carries (Referrer-Policy: no-referrer,
+// Cache-Control: no-store, X-Frame-Options: DENY, a strict CSP, ...) unless the handler set that
+// header itself. A handler that throws becomes a plain 500 page without details.
 #ifndef VENDOR_SAMPLE_WEB_SERVER_H_
 #define VENDOR_SAMPLE_WEB_SERVER_H_
 

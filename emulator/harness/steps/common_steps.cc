@@ -184,7 +184,16 @@ class ExpectJsonStep final : public Step {
         !(type == "integer" && value->is_number_integer())) {
       return fail("a " + type);
     }
-    if (!equals.is_null() && *value != equals) return fail("= " + equals.dump());
+    MPEMU_ASSIGN_OR_RETURN(nlohmann::json ignore, ctx.Param(*this, "ignore", nlohmann::json::array()));
+    nlohmann::json got = *value;
+    if (ignore.is_array() && got.is_object() && equals.is_object()) {
+      for (const auto& k : ignore) {
+        if (!k.is_string()) continue;
+        got.erase(k.get<std::string>());
+        equals.erase(k.get<std::string>());
+      }
+    }
+    if (!equals.is_null() && got != equals) return fail("= " + equals.dump());
     if (!not_equals.is_null() && *value == not_equals) return fail("!= " + not_equals.dump());
     if (matches.is_string()) {
       const std::string text = value->is_string() ? value->get<std::string>() : value->dump();

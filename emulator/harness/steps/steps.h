@@ -43,6 +43,10 @@ StatusOr<std::unique_ptr<Step>> MakeCcExpectProvision(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeCcExpectAddon(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeCcManifestCheck(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeExpectVendorResource(StepArgs args);
+// pandium_steps.cc
+StatusOr<std::unique_ptr<Step>> MakePdLogin(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakePdSso(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakePdExpectToken(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeExpectResponse(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeExpectCalls(StepArgs args);
 
