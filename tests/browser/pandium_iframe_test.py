@@ -53,17 +53,32 @@ def wait_http(url, timeout=20):
     raise RuntimeError("not answering: " + url)
 
 
+def chromium_binary():
+    # Debian's /usr/bin/chromium is a wrapper script; chromedriver is happier with the binary.
+    real = "/usr/lib/chromium/chromium"
+    return real if os.access(real, os.X_OK) else shutil.which("chromium")
+
+
 class WebDriver:
-    def __init__(self, port):
+    def __init__(self, port, profile_dir):
         self.base = "http://127.0.0.1:%d" % port
-        status, body = http("POST", self.base + "/session", {"capabilities": {"alwaysMatch": {
+        caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": shutil.which("chromium"),
+            "goog:chromeOptions": {"binary": chromium_binary(),
                                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                                            "--disable-dev-shm-usage", "--no-first-run"]}}}}, timeout=60)
-        if status != 200:
-            raise RuntimeError("webdriver session: %d %s" % (status, body))
-        self.session = json.loads(body)["value"]["sessionId"]
+                                            "--disable-dev-shm-usage", "--no-first-run",
+                                            "--no-default-browser-check", "--user-data-dir=" + profile_dir]}}}}
+        # A loaded machine can make the first renderer start slowly ("unable to connect to
+        # renderer"): try a few times before calling it a failure.
+        last = None
+        for _ in range(3):
+            status, body = http("POST", self.base + "/session", caps, timeout=90)
+            if status == 200:
+                self.session = json.loads(body)["value"]["sessionId"]
+                return
+            last = "%d %s" % (status, body[:300])
+            time.sleep(1)
+        raise RuntimeError("webdriver session: " + last)
 
     def cmd(self, method, path, body=None):
         status, text = http(method, "%s/session/%s%s" % (self.base, self.session, path), body)
@@ -161,7 +176,7 @@ def main():
                                        stderr=subprocess.DEVNULL)
         procs.append(driver_proc)
         wait_http("http://127.0.0.1:%d/status" % dport)
-        driver = WebDriver(dport)
+        driver = WebDriver(dport, os.path.join(work, "chrome-profile"))
         try:
             # The registered parent (localhost:VPORT) frames the marketplace: the catalogue renders.
             login(driver, parent)
