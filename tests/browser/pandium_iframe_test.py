@@ -60,16 +60,22 @@ def chromium_binary():
 
 
 class WebDriver:
-    def __init__(self, port, profile_dir):
+    """A WebDriver session on a Chromium this script starts itself, attached through
+    debuggerAddress 127.0.0.1:PORT: chromedriver then never needs the name "localhost" (a fresh
+    chroot has no /etc/hosts entry for it, which showed as "unable to connect to renderer")."""
+
+    def __init__(self, port, profile_dir, procs):
         self.base = "http://127.0.0.1:%d" % port
+        debug_port = free_port()
+        procs.append(subprocess.Popen(
+            [chromium_binary(), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--no-first-run", "--no-default-browser-check", "--user-data-dir=" + profile_dir,
+             "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=%d" % debug_port, "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        wait_http("http://127.0.0.1:%d/json/version" % debug_port, timeout=60)
         caps = {"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
-            "goog:chromeOptions": {"binary": chromium_binary(),
-                                   "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
-                                            "--disable-dev-shm-usage", "--no-first-run",
-                                            "--no-default-browser-check", "--user-data-dir=" + profile_dir]}}}}
-        # A loaded machine can make the first renderer start slowly ("unable to connect to
-        # renderer"): try a few times before calling it a failure.
+            "goog:chromeOptions": {"debuggerAddress": "127.0.0.1:%d" % debug_port}}}}
         last = None
         for _ in range(3):
             status, body = http("POST", self.base + "/session", caps, timeout=90)
@@ -147,7 +153,8 @@ def main():
     procs = []
     try:
         vport, dport = free_port(), free_port()
-        parent = "http://localhost:%d" % vport
+        # Two origins that need no name resolution: the vendor listens on every loopback address.
+        parent = "http://127.0.0.1:%d" % vport
         config = os.path.join(work, "mpemu.yaml")
         with open(config, "w") as f:
             f.write("pandium:\n  accounts:\n    - name: %s\n      secret: %s\n      parentDomain: %s\n"
@@ -164,7 +171,7 @@ def main():
         if not emu_url:
             raise RuntimeError("mpemu serve did not start")
         wait_http(emu_url + "/_emulator/health")
-        env = dict(os.environ, VENDOR_LISTEN="127.0.0.1:%d" % vport, VENDOR_PUBLIC_URL=parent,
+        env = dict(os.environ, VENDOR_LISTEN="0.0.0.0:%d" % vport, VENDOR_PUBLIC_URL=parent,
                    PANDIUM_ENTRY_URL="%s/pandium/%s" % (emu_url, ACCOUNT), PANDIUM_SECRET=SECRET,
                    VENDOR_TEST_USERS=USERS, VENDOR_PBKDF2_ITERATIONS="1000", PANDIUM_ACCOUNT=ACCOUNT,
                    VENDOR_DB=os.path.join(work, "vendor.db"))
@@ -172,20 +179,20 @@ def main():
                                   stdout=open(os.path.join(work, "vendor.log"), "w"), stderr=subprocess.STDOUT)
         procs.append(vendor)
         wait_http("http://127.0.0.1:%d/healthz" % vport)
-        driver_proc = subprocess.Popen(["chromedriver", "--port=%d" % dport], stdout=subprocess.DEVNULL,
+        driver_proc = subprocess.Popen(["chromedriver", "--port=%d" % dport, "--allowed-ips=127.0.0.1"], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)
         procs.append(driver_proc)
         wait_http("http://127.0.0.1:%d/status" % dport)
-        driver = WebDriver(dport, os.path.join(work, "chrome-profile"))
+        driver = WebDriver(dport, os.path.join(work, "chrome-profile"), procs)
         try:
-            # The registered parent (localhost:VPORT) frames the marketplace: the catalogue renders.
+            # The registered parent (127.0.0.1:VPORT) frames the marketplace: the catalogue renders.
             login(driver, parent)
             good = frame_state(driver, parent)
             print("registered parent:", good)
             assert good and good.get("status") == "ok", "marketplace not rendered in the iframe: %r" % good
             assert good.get("integrations", 0) >= 1, "no integrations in the catalogue: %r" % good
-            # The same page from another origin (127.0.0.1:VPORT) is refused framing.
-            other = "http://127.0.0.1:%d" % vport
+            # The same page from another origin (127.0.0.2:VPORT) is refused framing.
+            other = "http://127.0.0.2:%d" % vport
             login(driver, other)
             bad = frame_state(driver, other)
             print("other origin:", bad)
