@@ -9,8 +9,8 @@
 // which other processes used more than --foreign-limit percent of the CPUs (default 10) is taken
 // again, up to --attempts times in all (default 3).
 //
-// For profiling one server by hand: `mpemu_bench load PORT CONNS SECS METHOD PATH [BODY [H:
-// V]...]`.
+// For profiling one server by hand (start it with `mpemu_bench serve KEYS_DIR N`):
+//   mpemu_bench load PORT CONNS SECS METHOD PATH [BODY ["Header: value"]...]
 //
 // The servers under load run as child processes of this program (`mpemu_bench serve ...` and
 // `mpemu_bench serve-bare ...`, see servers.cc); the load generator runs here. See the
