@@ -130,43 +130,17 @@ StatusOr<SsoOverrides> ParseSsoOverrides(const nlohmann::json& body) {
   return o;
 }
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // What the Console's browser does: a page that posts the form as soon as it loads.
 std::string AutoSubmitPage(const SsoForm& form) {
   std::string inputs;
   for (const auto& [name, value] : form.fields) {
-    inputs += "<input type=\"hidden\" name=\"" + HtmlEscape(name) + "\" value=\"" +
-              HtmlEscape(value) + "\">\n";
+    inputs += "<input type=\"hidden\" name=\"" + http::HtmlEscape(name) + "\" value=\"" +
+              http::HtmlEscape(value) + "\">\n";
   }
   return "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>mpemu: Clever Cloud "
          "SSO</title></head>\n"
          "<body onload=\"document.forms[0].submit()\">\n<form method=\"post\" action=\"" +
-         HtmlEscape(form.url) + "\">\n" + inputs +
+         http::HtmlEscape(form.url) + "\">\n" + inputs +
          "<noscript><button type=\"submit\">Open the add-on "
          "dashboard</button></noscript>\n</form>\n</body></html>\n";
 }

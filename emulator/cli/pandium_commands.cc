@@ -5,58 +5,20 @@
 #include <memory>
 
 #include "emulator/cli/commands.h"
+#include "emulator/cli/remote.h"
 #include "emulator/http/client.h"
 
 namespace mpemu::cli {
 namespace {
 
-// --url and --json belong to the root command (client_commands.cc); read them once parsed.
-struct Target {
-  std::string url;
-  bool json = false;
-};
+// The control API calls of this file wait at most this long for an answer.
+constexpr int kReadTimeoutMs = 30000;
 
-Target TargetOf(CLI::App& root) {
-  Target t;
-  const char* env = std::getenv("MPEMU_URL");
-  t.url = env && *env ? env : "http://127.0.0.1:8900";
-  CLI::Option* url = root.get_option_no_throw("--url");
-  if (url != nullptr && url->count() > 0) t.url = url->as<std::string>();
-  CLI::Option* json = root.get_option_no_throw("--json");
-  t.json = json != nullptr && json->count() > 0;
-  return t;
-}
+std::string Str(const nlohmann::json& j, const char* key) { return StringMember(j, key); }
 
-std::string Str(const nlohmann::json& j, const char* key) {
-  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
-
-// Calls the emulator; prints errors; returns the parsed JSON body or nullopt (exit code set).
-std::optional<nlohmann::json> Call(const Target& t, const std::string& method,
-                                   const std::string& path, const nlohmann::json& body,
-                                   int* exit_code) {
-  http::Client client(t.url, http::ClientOptions{2000, 30000, false});
-  StatusOr<http::Response> r = body.is_null()
-                                   ? client.Send(method, path)
-                                   : client.Send(method, path, {}, body.dump(), "application/json");
-  if (!r.ok()) {
-    std::fprintf(stderr,
-                 "mpemu: cannot reach the emulator at %s: %s\n(start one with `mpemu serve`, or "
-                 "pass --url / set MPEMU_URL)\n",
-                 t.url.c_str(), r.status().message().c_str());
-    *exit_code = kExitUsage;
-    return std::nullopt;
-  }
-  nlohmann::json parsed =
-      r->body.empty() ? nlohmann::json() : nlohmann::json::parse(r->body, nullptr, false);
-  if (r->status >= 400) {
-    const std::string message = Str(parsed, "message");
-    std::fprintf(stderr, "mpemu: %s %s -> %d: %s\n", method.c_str(), path.c_str(), r->status,
-                 message.empty() ? r->body.c_str() : message.c_str());
-    *exit_code = kExitFailed;
-    return std::nullopt;
-  }
-  return parsed;
+std::optional<nlohmann::json> Call(const Target& t, const std::string& method, const std::string& path,
+                                   const nlohmann::json& body, int* exit_code) {
+  return CallEmulator(t, method, path, body, exit_code, kReadTimeoutMs);
 }
 
 // "k=v" with v parsed as JSON when it is valid JSON (numbers, true, null, {...}), else a string.

@@ -62,6 +62,8 @@ const char* ReasonPhrase(int status);
 // Decodes application/x-www-form-urlencoded text ("a=1&b=x%20y").
 Params ParseFormUrlEncoded(const std::string& text);
 std::string UrlEncode(const std::string& text);
+// Escapes &, <, >, " and ' for HTML text and attribute values.
+std::string HtmlEscape(const std::string& text);
 std::string UrlDecode(const std::string& text, bool plus_as_space = true);
 
 }  // namespace mpemu::http

@@ -15,33 +15,6 @@ constexpr char kMarketplaceView[] = "marketplace";
 constexpr char kIntegrationView[] = "integration";
 constexpr char kInstallOnlyView[] = "install-only";
 
-std::string HtmlEscape(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string PrettyJson(const nlohmann::json& j) {
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -86,14 +59,14 @@ std::string Document(const std::string& title, const std::string& body_attribute
   return "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
          "<meta name=\"referrer\" content=\"no-referrer\">\n<title>" +
-         HtmlEscape(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body" +
+         http::HtmlEscape(title) + "</title>\n<style>" + kStyle + "</style>\n</head>\n<body" +
          body_attributes + ">\n<main>\n" + content +
          "<footer>mpemu: an offline emulation of the Pandium In-App Marketplace for integration "
          "tests. Not Pandium.</footer>\n</main>\n</body>\n</html>\n";
 }
 
 std::string Attribute(const char* name, const std::string& value) {
-  return std::string(" ") + name + "=\"" + HtmlEscape(value) + "\"";
+  return std::string(" ") + name + "=\"" + http::HtmlEscape(value) + "\"";
 }
 
 // The headers every marketplace reply carries. The marketplace lives in the vendor's iframe:
@@ -118,15 +91,15 @@ Reply ErrorPage(const Account* account, const std::string& account_name, const R
   std::string content =
       "<h1>This marketplace link was not accepted</h1>\n<div class=\"error-box\">\n"
       "<p class=\"reason\">" +
-      HtmlEscape(r.reason) + "</p>\n<dl class=\"facts\">\n<dt>Code</dt><dd class=\"code\">" +
-      HtmlEscape(r.code) + "</dd>\n<dt>HTTP status</dt><dd>" + std::to_string(r.status) +
+      http::HtmlEscape(r.reason) + "</p>\n<dl class=\"facts\">\n<dt>Code</dt><dd class=\"code\">" +
+      http::HtmlEscape(r.code) + "</dd>\n<dt>HTTP status</dt><dd>" + std::to_string(r.status) +
       "</dd>\n" +
-      (account_name.empty() ? "" : "<dt>Account</dt><dd>" + HtmlEscape(account_name) + "</dd>\n") +
+      (account_name.empty() ? "" : "<dt>Account</dt><dd>" + http::HtmlEscape(account_name) + "</dd>\n") +
       "</dl>\n</div>\n";
   if (!r.header.is_null() || !r.claims.is_null()) {
     content += "<details><summary>What the token contained</summary>\n<pre class=\"header\">" +
-               HtmlEscape(PrettyJson(r.header)) + "</pre>\n<pre class=\"claims\">" +
-               HtmlEscape(PrettyJson(r.claims)) + "</pre>\n</details>\n";
+               http::HtmlEscape(PrettyJson(r.header)) + "</pre>\n<pre class=\"claims\">" +
+               http::HtmlEscape(PrettyJson(r.claims)) + "</pre>\n</details>\n";
   }
   content +=
       "<p><small>Pandium publishes no error pages; these codes and messages are the "
@@ -217,12 +190,12 @@ std::string IntegrationItem(const Account& account, const Integration& i, bool i
   return "<li class=\"integration\"" + Attribute("data-id", i.id) +
          Attribute("data-installed", installed ? "true" : "false") +
          Attribute("id", "integration-" + i.id) + ">\n<div class=\"logo\" aria-hidden=\"true\">" +
-         HtmlEscape(Initial(i.name)) + "</div>\n<div class=\"info\"><h2>" +
+         http::HtmlEscape(Initial(i.name)) + "</div>\n<div class=\"info\"><h2>" +
          (view == kMarketplaceView
-              ? "<a href=\"/pandium/" + HtmlEscape(account.name) + "/integrations/" +
-                    HtmlEscape(i.id) + "\">" + HtmlEscape(i.name) + "</a>"
-              : HtmlEscape(i.name)) +
-         "</h2><p>" + HtmlEscape(i.description) +
+              ? "<a href=\"/pandium/" + http::HtmlEscape(account.name) + "/integrations/" +
+                    http::HtmlEscape(i.id) + "\">" + http::HtmlEscape(i.name) + "</a>"
+              : http::HtmlEscape(i.name)) +
+         "</h2><p>" + http::HtmlEscape(i.description) +
          "</p></div>\n<div class=\"actions\"><span class=\"state\">" +
          (installed ? "Installed" : "Not installed") + "</span>\n<form method=\"post\"" +
          Attribute("action", action) + "><input type=\"hidden\" name=\"csrf\"" +
@@ -244,17 +217,17 @@ Reply MarketplacePage(const Account& account, const Tenant& tenant, const Sessio
   if (view == kIntegrationView) title = only->name;
   if (view == kInstallOnlyView) title = "Install " + only->name;
 
-  std::string who = "Signed in as <strong class=\"sub\">" + HtmlEscape(tenant.sub) + "</strong>";
+  std::string who = "Signed in as <strong class=\"sub\">" + http::HtmlEscape(tenant.sub) + "</strong>";
   if (!tenant.external_id.empty()) {
     who +=
-        " <span class=\"external-id\">(external id " + HtmlEscape(tenant.external_id) + ")</span>";
+        " <span class=\"external-id\">(external id " + http::HtmlEscape(tenant.external_id) + ")</span>";
   }
-  std::string content = "<header class=\"bar\"><h1>" + HtmlEscape(title) +
+  std::string content = "<header class=\"bar\"><h1>" + http::HtmlEscape(title) +
                         "</h1>\n<p class=\"tenant\"" + Attribute("data-sub", tenant.sub) +
                         Attribute("data-external-id", tenant.external_id) + ">" + who +
                         "</p></header>\n";
   if (view != kMarketplaceView) {
-    content += "<p><a class=\"all\" href=\"/pandium/" + HtmlEscape(account.name) +
+    content += "<p><a class=\"all\" href=\"/pandium/" + http::HtmlEscape(account.name) +
                "\">All integrations</a></p>\n";
   }
   content += "<ul class=\"integrations\">\n";
@@ -271,10 +244,10 @@ Reply MarketplacePage(const Account& account, const Tenant& tenant, const Sessio
     content += "<details><summary>Tenant information from the token</summary>\n";
     if (!tenant.tenant_info.is_null()) {
       content +=
-          "<pre class=\"tenant-info\">" + HtmlEscape(PrettyJson(tenant.tenant_info)) + "</pre>\n";
+          "<pre class=\"tenant-info\">" + http::HtmlEscape(PrettyJson(tenant.tenant_info)) + "</pre>\n";
     }
     if (!tenant.meta.is_null()) {
-      content += "<pre class=\"meta\">" + HtmlEscape(PrettyJson(tenant.meta)) + "</pre>\n";
+      content += "<pre class=\"meta\">" + http::HtmlEscape(PrettyJson(tenant.meta)) + "</pre>\n";
     }
     content += "</details>\n";
   }
@@ -387,7 +360,7 @@ Reply ChangeInstallation(Service* service, const Request& req, bool install) {
                                    ? "/pandium/" + name + "/integrations/" + id
                                    : "/pandium/" + name;
   Reply reply = Reply::Html(303, Document("See other", Attribute("data-pandium-status", "ok"),
-                                          "<p><a href=\"" + HtmlEscape(location) +
+                                          "<p><a href=\"" + http::HtmlEscape(location) +
                                               "\">Back to the marketplace</a></p>\n"));
   reply.WithHeader("Location", location);
   AddPageHeaders(reply, account);
