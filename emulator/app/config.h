@@ -6,10 +6,15 @@
 //   stackit: { ... }           # stackit/config.h
 //   clevercloud: { ... }       # clevercloud/config.h
 //   pandium: { ... }           # pandium/config.h
+//   tls:     { enabled: false, port: 0 }   # also serve HTTPS (serve --tls); port 0 picks one
+//   proxy:   { port: 8901 }                # HTTP proxy for real hostnames (serve --proxy-port)
+//   hosts:   { keys.marketplace.stackit.cloud: stackit.keys, ... }   # replaces the defaults
 #ifndef MPEMU_EMULATOR_APP_CONFIG_H_
 #define MPEMU_EMULATOR_APP_CONFIG_H_
 
+#include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +28,17 @@ namespace mpemu::app {
 
 inline constexpr int kDefaultPort = 8900;
 
+// What an emulated production hostname serves: the pipeline service of the same name (and, for
+// Pandium, the path prefix its pages have inside the emulator).
+struct HostKind {
+  std::string name;         // "stackit.keys", "stackit.api", "stackit.token", "clevercloud.api", "pandium"
+  std::string path_prefix;  // "" or "/pandium"
+  std::string description;
+};
+const std::vector<HostKind>& HostKinds();
+// The marketplaces' production hostnames -> kind.
+std::map<std::string, std::string> DefaultHosts();
+
 struct EmulatorConfig {
   http::ServerOptions server;
   std::string state_file;      // empty: in memory
@@ -30,11 +46,18 @@ struct EmulatorConfig {
   stackit::Config stackit = stackit::DefaultConfig();
   clevercloud::Config clevercloud = clevercloud::DefaultConfig();
   pandium::Config pandium = pandium::DefaultConfig();
+  bool tls = false;       // also serve HTTPS on tls_port, with a leaf from the local CA
+  int tls_port = 0;       // 0 picks a free port
+  int proxy_port = -1;    // -1: no proxy; 0 picks a free port
+  std::map<std::string, std::string> hosts = DefaultHosts();  // emulated hostname -> HostKind name
   std::string source = "(built-in defaults)";
 };
 
 EmulatorConfig DefaultConfig();
 StatusOr<EmulatorConfig> LoadConfigFile(const std::string& path);
+// InvalidArgument naming the host when a name is not a lower-case DNS name or a kind is unknown.
+Status ValidateHosts(const std::map<std::string, std::string>& hosts);
+
 StatusOr<EmulatorConfig> ParseConfigText(const std::string& text, const std::string& name);
 
 }  // namespace mpemu::app

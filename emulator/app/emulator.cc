@@ -1,5 +1,7 @@
 #include "emulator/app/emulator.h"
 
+#include <algorithm>
+
 #include "emulator/control/control_api.h"
 #include "emulator/core/time_format.h"
 
@@ -7,6 +9,16 @@ namespace mpemu::app {
 namespace {
 
 constexpr char kClockOffsetMeta[] = "clock.offsetMillis";
+// The local CA lives in the store's meta table: with a state file it survives restarts (and
+// /_emulator/reset, which clears records only), so a vendor trusts it once.
+constexpr char kCaCertMeta[] = "tls.ca.certPem";
+constexpr char kCaKeyMeta[] = "tls.ca.keyPem";
+
+std::string HostList(const std::map<std::string, std::string>& hosts) {
+  std::string out;
+  for (const auto& [name, kind] : hosts) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
 
 }  // namespace
 
@@ -22,6 +34,7 @@ StatusOr<std::unique_ptr<Emulator>> Emulator::Create(EmulatorOptions options) {
   MPEMU_RETURN_IF_ERROR(
       clevercloud::Validate(options.config.clevercloud).WithContext("clevercloud"));
   MPEMU_RETURN_IF_ERROR(pandium::Validate(options.config.pandium).WithContext("pandium"));
+  MPEMU_RETURN_IF_ERROR(ValidateHosts(options.config.hosts).WithContext("hosts"));
   return std::unique_ptr<Emulator>(new Emulator(std::move(options)));
 }
 
@@ -77,6 +90,23 @@ Emulator::Emulator(EmulatorOptions options)
   hooks.advance_clock = [this](int64_t ms) { return AdvanceClock(ms); };
   control::RegisterControlRoutes(std::move(hooks), *pipeline_);
   for (auto* m : marketplaces_) m->RegisterRoutes(*pipeline_);
+  // The production hostnames, served through the proxy, `--tls` or a hosts file.
+  for (const auto& [name, kind] : config_.hosts) {
+    for (const HostKind& k : HostKinds()) {
+      if (k.name == kind) pipeline_->AddVirtualHost({name, kind, {kind}, k.path_prefix});
+    }
+  }
+  pipeline_->AddRoute({"GET", "/_emulator/ca\\.pem", "control.ca", "control",
+                       [this](http::Request&) -> StatusOr<http::Reply> {
+                         if (!ca_) return UnavailableError("the local CA is not loaded yet");
+                         http::Reply reply;
+                         reply.body = ca_->cert_pem();
+                         reply.content_type = "application/x-pem-file";
+                         reply.WithHeader("Content-Disposition", "attachment; filename=\"mpemu-ca.pem\"");
+                         return reply;
+                       },
+                       {},
+                       /*waits_for_ready=*/false});
   // Health, config, clock, journal and faults answer during start-up; the rest waits for it.
   pipeline_->SetReadyGate([this]() -> Status { return WaitReady(); });
 }
@@ -97,14 +127,122 @@ Status Emulator::Initialize() {
   return Status::Ok();
 }
 
+std::string Emulator::proxy_url() const {
+  if (!proxy_) return "";
+  const std::string host = config_.server.host == "0.0.0.0" ? "127.0.0.1" : config_.server.host;
+  return "http://" + host + ":" + std::to_string(proxy_->port());
+}
+
+StatusOr<crypto::CertificateAuthority> LoadOrCreateLocalCa(store::Store& store, IdGenerator& ids,
+                                                           int64_t now_seconds) {
+  MPEMU_ASSIGN_OR_RETURN(std::optional<std::string> cert, store.GetMeta(kCaCertMeta));
+  MPEMU_ASSIGN_OR_RETURN(std::optional<std::string> key, store.GetMeta(kCaKeyMeta));
+  if (cert && key) {
+    StatusOr<crypto::CertificateAuthority> kept = crypto::CertificateAuthority::FromPem(*cert, *key);
+    if (!kept.ok()) return kept.status().WithContext("the local CA kept in the state");
+    return kept;
+  }
+  MPEMU_ASSIGN_OR_RETURN(crypto::CertificateAuthority created,
+                         crypto::CertificateAuthority::Generate(
+                             "mpemu local CA " + ids.NewUuid().substr(0, 8), now_seconds));
+  MPEMU_RETURN_IF_ERROR(store.SetMeta(kCaCertMeta, created.cert_pem()));
+  MPEMU_RETURN_IF_ERROR(store.SetMeta(kCaKeyMeta, created.key_pem()));
+  return created;
+}
+
+Status Emulator::LoadOrCreateCa() {
+  MPEMU_ASSIGN_OR_RETURN(crypto::CertificateAuthority ca,
+                         LoadOrCreateLocalCa(*store_, *ids_, wall_clock_->NowMillis() / 1000));
+  ca_.emplace(std::move(ca));
+  return Status::Ok();
+}
+
+Status Emulator::StartTlsAndProxy() {
+  if (!config_.tls && config_.proxy_port < 0) return Status::Ok();
+  // Leaves are issued on every start (P-256: well under a millisecond each); only the CA is kept.
+  const int64_t now = wall_clock_->NowMillis() / 1000;
+  auto tls = std::make_shared<http::TlsOptions>();
+  std::vector<std::string> local = {"localhost", "127.0.0.1", "::1"};
+  const std::string& listen_host = config_.server.host;
+  if (listen_host != "0.0.0.0" && listen_host != "::" &&
+      std::find(local.begin(), local.end(), listen_host) == local.end()) {
+    local.push_back(listen_host);
+  }
+  MPEMU_ASSIGN_OR_RETURN(crypto::CertifiedKey local_leaf, ca_->IssueServerCertificate(local, now));
+  tls->default_identity = {local_leaf.cert_pem, local_leaf.key_pem};
+  tls->by_server_name["localhost"] = tls->default_identity;
+  for (const auto& [name, kind] : config_.hosts) {
+    MPEMU_ASSIGN_OR_RETURN(crypto::CertifiedKey leaf, ca_->IssueServerCertificate({name}, now));
+    tls->by_server_name[name] = {leaf.cert_pem, leaf.key_pem};
+  }
+  if (config_.tls) {
+    http::ServerOptions options = config_.server;
+    options.port = config_.tls_port;
+    options.tls = tls;
+    options.via = "https";
+    tls_server_ = std::make_unique<http::Server>(options, pipeline_.get());
+    MPEMU_RETURN_IF_ERROR(tls_server_->Start().WithContext("HTTPS (--tls-port)"));
+  }
+  if (config_.proxy_port >= 0) {
+    // The proxy front only decides and relays; these loopback backends serve what it lets through.
+    http::ServerOptions backend = config_.server;
+    backend.host = "127.0.0.1";
+    backend.port = 0;
+    backend.via = "proxy";
+    backend.require_virtual_host = true;
+    proxy_plain_backend_ = std::make_unique<http::Server>(backend, pipeline_.get());
+    MPEMU_RETURN_IF_ERROR(proxy_plain_backend_->Start());
+    backend.tls = tls;
+    proxy_tls_backend_ = std::make_unique<http::Server>(backend, pipeline_.get());
+    MPEMU_RETURN_IF_ERROR(proxy_tls_backend_->Start());
+    http::ProxyOptions options;
+    options.host = config_.server.host;
+    options.port = config_.proxy_port;
+    options.plain_backend_port = proxy_plain_backend_->port();
+    options.tls_backend_port = proxy_tls_backend_->port();
+    proxy_ = std::make_unique<http::ProxyServer>(
+        options,
+        [this](const std::string& host) { return pipeline_->FindVirtualHost(host) != nullptr; },
+        HostList(config_.hosts), [this](const http::ProxyEvent& event) { RecordProxyEvent(event); });
+    MPEMU_RETURN_IF_ERROR(proxy_->Start().WithContext("proxy (--proxy-port)"));
+  }
+  return Status::Ok();
+}
+
+// Requests the proxy refuses itself never reach the pipeline; the journal still shows them (a
+// vendor that tries to reach an unexpected host is evidence too). Accepted tunnels are not
+// entries: the requests inside them are.
+void Emulator::RecordProxyEvent(const http::ProxyEvent& event) {
+  if (event.status == 200) return;
+  journal::Entry entry;
+  entry.time_millis = clock_->NowMillis();
+  entry.wall_millis = wall_clock_->NowMillis();
+  entry.service = "proxy";
+  entry.route = event.status == 403 ? "proxy.refused" : "proxy.rejected";
+  entry.host = event.host;
+  entry.via = "proxy";
+  entry.method = event.method;
+  entry.path = event.target;
+  entry.status = event.status;
+  entry.reply_content_type = "text/plain; charset=utf-8";
+  entry.reply_body = event.message;
+  entry.remote_addr = event.remote_addr;
+  journal_->Record(std::move(entry));
+}
+
 Status Emulator::Start() {
   // ready_ is set before the server answers: request threads read it through the ready gate.
   auto done = std::make_shared<std::promise<Status>>();
   ready_ = done->get_future().share();
-  server_ = std::make_unique<http::Server>(config_.server, pipeline_.get());
-  Status started = server_->Start();
+  Status started = LoadOrCreateCa();
+  if (started.ok()) {
+    server_ = std::make_unique<http::Server>(config_.server, pipeline_.get());
+    started = server_->Start();
+  }
+  if (started.ok()) started = StartTlsAndProxy();
   if (!started.ok()) {
     done->set_value(started);
+    Stop();
     return started;
   }
   if (background_init_) {
@@ -126,6 +264,10 @@ Status Emulator::WaitReady(std::chrono::milliseconds timeout) {
 }
 
 void Emulator::Stop() {
+  if (proxy_) proxy_->Stop();
+  if (proxy_tls_backend_) proxy_tls_backend_->Stop();
+  if (proxy_plain_backend_) proxy_plain_backend_->Stop();
+  if (tls_server_) tls_server_->Stop();
   if (server_) server_->Stop();
   if (init_thread_.joinable()) init_thread_.join();
 }
@@ -163,6 +305,18 @@ nlohmann::json Emulator::ConfigJson() const {
                         {"threads", config_.server.threads}}},
                       {"state", config_.state_file.empty() ? "memory" : config_.state_file},
                       {"journalCapacity", config_.journal_capacity}};
+  nlohmann::json hosts = nlohmann::json::array();
+  for (const http::VirtualHost& v : pipeline_->virtual_hosts()) {
+    hosts.push_back({{"host", v.name}, {"kind", v.kind}});
+  }
+  j["hosts"] = hosts;
+  j["tls"] = {{"enabled", tls_server_ != nullptr}, {"port", tls_port()}, {"baseUrl", tls_base_url()}};
+  j["proxy"] = {{"enabled", proxy_ != nullptr}, {"port", proxy_port()}, {"url", proxy_url()}};
+  if (ca_) {
+    j["ca"] = {{"url", base_url() + "/_emulator/ca.pem"},
+               {"sha256Fingerprint", ca_->Sha256Fingerprint()},
+               {"notAfter", FormatRfc3339Millis(ca_->NotAfterSeconds() * 1000)}};
+  }
   for (auto* m : marketplaces_) j[m->name()] = m->ConfigJson();
   return j;
 }

@@ -8,6 +8,7 @@
 #include <future>
 #include <thread>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,11 @@
 #include "emulator/control/marketplace.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
+#include "emulator/crypto/certificate_authority.h"
 #include "emulator/crypto/rsa_key.h"
 #include "emulator/http/faults.h"
 #include "emulator/http/pipeline.h"
+#include "emulator/http/proxy.h"
 #include "emulator/http/server.h"
 #include "emulator/journal/journal.h"
 #include "emulator/pandium/marketplace.h"
@@ -38,6 +41,11 @@ struct EmulatorOptions {
   bool initialize_in_background = true;
 };
 
+// The local CA kept in `store` (meta), created and kept there on first use. InvalidArgument when
+// what is kept does not parse.
+StatusOr<crypto::CertificateAuthority> LoadOrCreateLocalCa(store::Store& store, IdGenerator& ids,
+                                                           int64_t now_seconds);
+
 class Emulator {
  public:
   static StatusOr<std::unique_ptr<Emulator>> Create(EmulatorOptions options);
@@ -45,7 +53,8 @@ class Emulator {
   Emulator(const Emulator&) = delete;
   Emulator& operator=(const Emulator&) = delete;
 
-  // Binds the configured port (0 picks one) and serves.
+  // Loads (or creates and keeps) the local CA, binds the configured port (0 picks one) and serves;
+  // with config.tls also HTTPS, with config.proxy_port >= 0 also the proxy and its backends.
   Status Start();
   // Waits until the start-up work is done; its error if it failed.
   Status WaitReady(std::chrono::milliseconds timeout = std::chrono::seconds(60));
@@ -53,6 +62,13 @@ class Emulator {
 
   int port() const { return server_ ? server_->port() : 0; }
   std::string base_url() const;
+  // 0 / "" when not serving HTTPS or the proxy.
+  int tls_port() const { return tls_server_ ? tls_server_->port() : 0; }
+  std::string tls_base_url() const { return tls_server_ ? tls_server_->base_url() : ""; }
+  int proxy_port() const { return proxy_ ? proxy_->port() : 0; }
+  std::string proxy_url() const;
+  // The local CA (valid after Start): its certificate is what vendors trust.
+  const crypto::CertificateAuthority* ca() const { return ca_ ? &*ca_ : nullptr; }
 
   Status Reset(bool keys);
   // Moves the marketplace clock forward and runs what became due. InvalidArgument for a negative
@@ -75,6 +91,9 @@ class Emulator {
  private:
   explicit Emulator(EmulatorOptions options);
   Status Initialize();
+  Status LoadOrCreateCa();
+  Status StartTlsAndProxy();
+  void RecordProxyEvent(const http::ProxyEvent& event);
 
   EmulatorConfig config_;
   const Clock* wall_clock_;
@@ -90,7 +109,12 @@ class Emulator {
   std::unique_ptr<clevercloud::CleverCloudMarketplace> clevercloud_;
   std::unique_ptr<pandium::PandiumMarketplace> pandium_;
   std::vector<control::Marketplace*> marketplaces_;
+  std::optional<crypto::CertificateAuthority> ca_;
   std::unique_ptr<http::Server> server_;
+  std::unique_ptr<http::Server> tls_server_;
+  std::unique_ptr<http::Server> proxy_plain_backend_;
+  std::unique_ptr<http::Server> proxy_tls_backend_;
+  std::unique_ptr<http::ProxyServer> proxy_;
   bool background_init_;
   std::shared_future<Status> ready_;
   std::thread init_thread_;  // the background start-up work

@@ -255,13 +255,15 @@ void AddClientCommands(CLI::App& app, int* exit_code) {
     if (r) Print(*g, *r, "now " + Str(*r, "now") + " (offset " + Str(*r, "offset") + ")\n");
   });
 
-  struct JournalFlags { std::string method, path, service, route; int64_t after = 0; int limit = 100; bool control = false; };
+  struct JournalFlags { std::string method, path, service, route, host, via; int64_t after = 0; int limit = 100; bool control = false; };
   auto jf = std::make_shared<JournalFlags>();
   auto journal = app.add_subcommand("journal", "Requests the emulator received, oldest first");
   journal->add_option("--method", jf->method);
   journal->add_option("--path", jf->path, "Path prefix");
   journal->add_option("--service", jf->service, "stackit.api, stackit.keys, stackit.token, control");
   journal->add_option("--route", jf->route, "Route name, e.g. stackit.approve");
+  journal->add_option("--host", jf->host, "The host addressed, e.g. keys.marketplace.stackit.cloud");
+  journal->add_option("--via", jf->via, "How requests arrived: http, https, proxy");
   journal->add_option("--after", jf->after, "Only entries after this seq");
   journal->add_option("--limit", jf->limit);
   journal->add_flag("--control", jf->control, "Include control-plane requests");
@@ -271,15 +273,21 @@ void AddClientCommands(CLI::App& app, int* exit_code) {
     if (!jf->path.empty()) q += "&path=" + http::UrlEncode(jf->path);
     if (!jf->service.empty()) q += "&service=" + http::UrlEncode(jf->service);
     if (!jf->route.empty()) q += "&route=" + http::UrlEncode(jf->route);
+    if (!jf->host.empty()) q += "&host=" + http::UrlEncode(jf->host);
+    if (!jf->via.empty()) q += "&via=" + http::UrlEncode(jf->via);
     if (jf->control) q += "&control=true";
     auto r = Call(*g, "GET", "/_emulator/journal" + q, nullptr, exit_code);
     if (!r) return;
     std::string human;
     for (const auto& e : (*r)["entries"]) {
-      char line[512];
-      std::snprintf(line, sizeof line, "#%-5lld %s  %-6s %-60s -> %d  %s\n",
+      char line[768];
+      // Requests that came through the proxy or HTTPS show the host they were addressed to.
+      const std::string via = Str(e, "via");
+      const std::string where = via == "proxy" || via == "https" ? "[" + via + " " + Str(e, "host") + "] " : "";
+      std::snprintf(line, sizeof line, "#%-5lld %s  %-6s %s%-60s -> %d  %s\n",
                     static_cast<long long>(e["seq"].get<int64_t>()), Str(e, "time").c_str(),
-                    Str(e, "method").c_str(), Str(e, "path").c_str(), e["status"].get<int>(), Str(e, "route").c_str());
+                    Str(e, "method").c_str(), where.c_str(), Str(e, "path").c_str(), e["status"].get<int>(),
+                    Str(e, "route").c_str());
       human += line;
     }
     Print(*g, *r, human.empty() ? "(no requests)\n" : human);

@@ -19,6 +19,8 @@ void AddClientCommands(CLI::App& app, int* exit_code);
 void AddCleverCloudCommands(CLI::App& app, int* exit_code);
 // `mpemu pandium ...`; the same (call it after AddClientCommands).
 void AddPandiumCommands(CLI::App& app, int* exit_code);
+// `mpemu ca`; uses --url (call it after AddClientCommands).
+void AddCaCommand(CLI::App& app, int* exit_code);
 void AddHarnessCommands(CLI::App& app, int* exit_code);
 
 }  // namespace mpemu::cli

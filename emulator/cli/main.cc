@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   mpemu::cli::AddClientCommands(app, &exit_code);
   mpemu::cli::AddCleverCloudCommands(app, &exit_code);
   mpemu::cli::AddPandiumCommands(app, &exit_code);
+  mpemu::cli::AddCaCommand(app, &exit_code);
   mpemu::cli::AddHarnessCommands(app, &exit_code);
   try {
     app.parse(argc, argv);

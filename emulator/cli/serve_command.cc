@@ -1,6 +1,8 @@
 #include <csignal>
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "emulator/app/emulator.h"
 #include "emulator/cli/commands.h"
@@ -15,6 +17,10 @@ struct ServeFlags {
   std::string state_file;
   std::string issuer;
   std::string signup_url;
+  bool tls = false;
+  int tls_port = -1;
+  int proxy_port = -1;
+  std::vector<std::string> proxy_hosts;  // NAME=KIND
 };
 
 int Serve(const ServeFlags& flags) {
@@ -30,6 +36,18 @@ int Serve(const ServeFlags& flags) {
   if (!flags.state_file.empty()) config->state_file = flags.state_file;
   if (!flags.issuer.empty()) config->stackit.issuer = flags.issuer;
   if (!flags.signup_url.empty()) config->stackit.signup_url = flags.signup_url;
+  if (flags.tls || flags.tls_port >= 0) config->tls = true;
+  if (flags.tls_port >= 0) config->tls_port = flags.tls_port;
+  if (flags.proxy_port >= 0) config->proxy_port = flags.proxy_port;
+  for (const std::string& assignment : flags.proxy_hosts) {
+    const size_t eq = assignment.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::fprintf(stderr, "mpemu: --emulate-host expects NAME=KIND (e.g. keys.example.test=stackit.keys), got \"%s\"\n",
+                   assignment.c_str());
+      return kExitUsage;
+    }
+    config->hosts[assignment.substr(0, eq)] = assignment.substr(eq + 1);
+  }
 
   app::EmulatorOptions options;
   options.config = *config;
@@ -57,6 +75,18 @@ int Serve(const ServeFlags& flags) {
                                                               : config->state_file.c_str());
   std::printf("  keys.json: %s/v1/resolve-customer/keys.json\n", url.c_str());
   std::printf("  control:   %s/_emulator/config (try: mpemu --url %s stackit subscribe)\n", url.c_str(), url.c_str());
+  std::printf("  CA:        %s/_emulator/ca.pem (SHA-256 %s)\n", url.c_str(),
+              (*emulator)->ca()->Sha256Fingerprint().c_str());
+  if ((*emulator)->tls_port() != 0) {
+    std::printf("  HTTPS:     %s\n", (*emulator)->tls_base_url().c_str());
+  }
+  if ((*emulator)->proxy_port() != 0) {
+    std::printf("  proxy:     %s  (HTTPS_PROXY=%s REQUESTS_CA_BUNDLE=<mpemu ca -o ca.pem>)\n",
+                (*emulator)->proxy_url().c_str(), (*emulator)->proxy_url().c_str());
+    for (const auto& [name, kind] : config->hosts) {
+      std::printf("             https://%s -> %s\n", name.c_str(), kind.c_str());
+    }
+  }
   std::fflush(stdout);
   Status ready = (*emulator)->WaitReady();
   if (!ready.ok()) {
@@ -83,6 +113,15 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
   serve->add_option("--stackit-issuer", flags->issuer,
                     "iss of redirect tokens: self (default), production, or a URL");
   serve->add_option("--signup-url", flags->signup_url, "The vendor's STACKIT signup URL");
+  serve->add_flag("--tls", flags->tls, "Also serve the emulator over HTTPS (certificate from the local CA)");
+  serve->add_option("--tls-port", flags->tls_port, "HTTPS port (implies --tls; default 0: a free one, printed)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--proxy-port", flags->proxy_port,
+                    "Also listen as an HTTP proxy that serves the marketplaces' real hostnames (0: a free port)")
+      ->check(CLI::Range(0, 65535));
+  serve->add_option("--emulate-host", flags->proxy_hosts,
+                    "Add or remap an emulated hostname: NAME=KIND (stackit.keys, stackit.api, stackit.token, "
+                    "clevercloud.api, pandium); repeatable");
   serve->callback([flags, exit_code] { *exit_code = Serve(*flags); });
 }
 

@@ -45,13 +45,15 @@ StatusOr<journal::Filter> JournalFilterFromParams(const http::Params& params) {
     else if (k == "service") f.service = v;
     else if (k == "route") f.route = v;
     else if (k == "direction") f.direction = v;
+    else if (k == "host") f.host = v;
+    else if (k == "via") f.via = v;
     else if (k == "status") { MPEMU_ASSIGN_OR_RETURN(int64_t s, ParseInt(k, v)); f.status = static_cast<int>(s); }
     else if (k == "after") { MPEMU_ASSIGN_OR_RETURN(f.after_seq, ParseInt(k, v)); }
     else if (k == "limit") { MPEMU_ASSIGN_OR_RETURN(int64_t l, ParseInt(k, v)); f.limit = static_cast<size_t>(std::max<int64_t>(0, l)); }
     else if (k == "control") f.include_control = v == "true" || v == "1";
     else {
       return InvalidArgumentError("unknown journal filter \"" + k +
-                                  "\" (method, path, pathContains, service, route, direction, "
+                                  "\" (method, path, pathContains, service, route, direction, host, via, "
                                   "status, after, limit, control)");
     }
   }

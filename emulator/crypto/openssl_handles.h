@@ -6,6 +6,7 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include <memory>
 #include <string>
@@ -21,6 +22,9 @@ struct OpenSslFree {
   void operator()(BIO* p) const { BIO_free_all(p); }
   void operator()(BIGNUM* p) const { BN_free(p); }
   void operator()(X509* p) const { X509_free(p); }
+  void operator()(X509_EXTENSION* p) const { X509_EXTENSION_free(p); }
+  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
+  void operator()(X509_STORE_CTX* p) const { X509_STORE_CTX_free(p); }
 };
 
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, OpenSslFree>;
@@ -31,6 +35,9 @@ using EvpMacCtxPtr = std::unique_ptr<EVP_MAC_CTX, OpenSslFree>;
 using BioPtr = std::unique_ptr<BIO, OpenSslFree>;
 using BignumPtr = std::unique_ptr<BIGNUM, OpenSslFree>;
 using X509Ptr = std::unique_ptr<X509, OpenSslFree>;
+using X509ExtensionPtr = std::unique_ptr<X509_EXTENSION, OpenSslFree>;
+using X509StorePtr = std::unique_ptr<X509_STORE, OpenSslFree>;
+using X509StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, OpenSslFree>;
 
 // The text of OpenSSL's error queue (and clears it); "unknown OpenSSL error" when empty.
 std::string DrainOpenSslErrors();

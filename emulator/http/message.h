@@ -27,6 +27,13 @@ struct Request {
   Headers headers;
   std::string body;
   std::string remote_addr;
+  // The host the request was addressed to: the authority of an absolute-form target, else the
+  // Host header; lower case, without port. Decides the virtual host (see Pipeline::AddVirtualHost).
+  std::string host;
+  // How it arrived: "http", "https" (serve --tls) or "proxy" (through --proxy-port). Journaled.
+  std::string via = "http";
+  // Set by the proxy's backends: a host the emulator does not emulate is refused, never served.
+  bool require_virtual_host = false;
   std::vector<std::string> path_params;  // regex captures of the matched route, in order
   // Facts established by pipeline stages for the handler, e.g. "auth.project" after bearer auth.
   std::map<std::string, std::string> context;

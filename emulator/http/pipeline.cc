@@ -1,5 +1,6 @@
 #include "emulator/http/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <thread>
@@ -116,6 +117,45 @@ const ServiceInfo& Pipeline::ServiceForPath(const std::string& path) const {
   return *best;
 }
 
+void Pipeline::AddVirtualHost(VirtualHost host) { virtual_hosts_.push_back(std::move(host)); }
+
+const VirtualHost* Pipeline::FindVirtualHost(const std::string& host) const {
+  for (const VirtualHost& v : virtual_hosts_) {
+    if (v.name == host) return &v;
+  }
+  return nullptr;
+}
+
+const ServiceInfo& Pipeline::ServiceForRequest(const Request& request) const {
+  const VirtualHost* vhost = FindVirtualHost(request.host);
+  if (vhost != nullptr && !vhost->services.empty()) return ServiceNamed(vhost->services.front());
+  return ServiceForPath(request.path);
+}
+
+std::optional<Reply> Pipeline::ApplyVirtualHost(Request& request, journal::Entry& entry) const {
+  const VirtualHost* vhost = FindVirtualHost(request.host);
+  if (vhost == nullptr) {
+    if (!request.require_virtual_host) return std::nullopt;
+    // Reached through the proxy with a host it does not emulate (a later request on a kept-alive
+    // connection, or a Host header that differs from the tunnel's): refused, never forwarded.
+    std::string names;
+    for (const VirtualHost& v : virtual_hosts_) names += (names.empty() ? "" : ", ") + v.name;
+    entry.service = "proxy";
+    entry.route = "proxy.refused";
+    return Reply::Text(403, "mpemu proxy: refusing " + request.method + " to " +
+                                (request.host.empty() ? "(no host)" : request.host) +
+                                ": mpemu does not emulate this host and never forwards traffic to "
+                                "the internet. Emulated hosts: " + names + "\n");
+  }
+  const std::string& prefix = vhost->path_prefix;
+  if (!prefix.empty() && request.path != prefix &&
+      request.path.compare(0, prefix.size() + 1, prefix + "/") != 0) {
+    request.path = request.path == "/" ? prefix : prefix + request.path;
+    entry.path = request.path;
+  }
+  return std::nullopt;
+}
+
 const ServiceInfo& Pipeline::ServiceNamed(const std::string& name) const {
   for (const ServiceInfo& s : services_) {
     if (s.name == name) return s;
@@ -131,20 +171,22 @@ Reply Pipeline::Handle(Request& request) {
   entry.method = request.method;
   entry.path = request.path;
   entry.query = request.query;
-  entry.host = request.Header("Host");
+  entry.host = request.host.empty() ? request.Header("Host") : request.host;
+  entry.via = request.via;
   entry.body = request.body;
   entry.remote_addr = request.remote_addr;
   for (const auto& [name, value] : request.headers) entry.headers.emplace_back(name, value);
 
   Reply reply;
   try {
-    reply = Dispatch(request, entry);
+    std::optional<Reply> refused = ApplyVirtualHost(request, entry);
+    reply = refused ? std::move(*refused) : Dispatch(request, entry);
   } catch (const std::exception& e) {
     // A bug of ours; the process and its state survive it.
-    reply = ServiceForPath(request.path)
+    reply = ServiceForRequest(request)
                 .errors(InternalError(std::string("unexpected error: ") + e.what()), 500, request);
   } catch (...) {
-    reply = ServiceForPath(request.path).errors(InternalError("unexpected error"), 500, request);
+    reply = ServiceForRequest(request).errors(InternalError("unexpected error"), 500, request);
   }
   entry.status = reply.status;
   entry.reply_content_type = reply.content_type;
@@ -156,12 +198,18 @@ Reply Pipeline::Handle(Request& request) {
 }
 
 Reply Pipeline::Dispatch(Request& request, journal::Entry& entry) {
-  // Route lookup. A path that matches routes of other methods only is a 405.
+  // Route lookup. A path that matches routes of other methods only is a 405. Under a virtual host
+  // only that host's services exist.
+  const VirtualHost* vhost = FindVirtualHost(request.host);
   const Route* route = nullptr;
   bool path_known = false;
   std::smatch match;
   for (const CompiledRoute& c : compiled_) {
     if (request.path.compare(0, c.literal_prefix.size(), c.literal_prefix) != 0) continue;
+    if (vhost != nullptr && std::find(vhost->services.begin(), vhost->services.end(),
+                                      routes_[c.index].service) == vhost->services.end()) {
+      continue;
+    }
     if (!std::regex_match(request.path, match, c.regex)) continue;
     path_known = true;
     const Route& candidate = routes_[c.index];
@@ -173,7 +221,7 @@ Reply Pipeline::Dispatch(Request& request, journal::Entry& entry) {
     break;
   }
   if (route == nullptr) {
-    const ServiceInfo& service = ServiceForPath(request.path);
+    const ServiceInfo& service = ServiceForRequest(request);
     entry.service = service.name;
     if (path_known) {
       return service.errors(
@@ -231,10 +279,11 @@ Reply Pipeline::HandleTransportError(Request& request, int http_status, const st
   entry.method = request.method;
   entry.path = request.path;
   entry.query = request.query;
-  entry.host = request.Header("Host");
+  entry.host = request.host.empty() ? request.Header("Host") : request.host;
+  entry.via = request.via;
   entry.remote_addr = request.remote_addr;
   for (const auto& [name, value] : request.headers) entry.headers.emplace_back(name, value);
-  const ServiceInfo& service = ServiceForPath(request.path);
+  const ServiceInfo& service = ServiceForRequest(request);
   entry.service = service.name;
   const StatusCode code = http_status == 413 ? StatusCode::kResourceExhausted
                                              : StatusCode::kInvalidArgument;

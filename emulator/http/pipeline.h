@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -58,6 +59,17 @@ struct ServiceInfo {
   ErrorWriter errors;
 };
 
+// A production hostname the emulator answers for (through the proxy, `serve --tls` or a hosts
+// file): only the routes of `services` are reachable under it, and its paths get `path_prefix`
+// inside the emulator unless they already start with it (Pandium's `/<account>` is
+// `/pandium/<account>` here).
+struct VirtualHost {
+  std::string name;  // lower case: "keys.marketplace.stackit.cloud"
+  std::string kind;  // what it emulates, for messages and /_emulator/config: "stackit.keys"
+  std::vector<std::string> services;
+  std::string path_prefix;
+};
+
 class Pipeline {
  public:
   // Clocks and journal are not owned and must outlive the pipeline.
@@ -70,6 +82,11 @@ class Pipeline {
   void AddService(ServiceInfo service);
   void AddRoute(Route route);
   const std::vector<Route>& routes() const { return routes_; }
+  // A request whose `host` names a virtual host is served by that host's services only. A request
+  // with `require_virtual_host` and any other host gets 403 naming the host and the list.
+  void AddVirtualHost(VirtualHost host);
+  const std::vector<VirtualHost>& virtual_hosts() const { return virtual_hosts_; }
+  const VirtualHost* FindVirtualHost(const std::string& host) const;
   // Called before every route that waits_for_ready; an error fails the request (start-up work,
   // such as key generation, runs in the background while health already answers).
   void SetReadyGate(std::function<Status()> gate) { ready_gate_ = std::move(gate); }
@@ -88,6 +105,10 @@ class Pipeline {
     std::regex regex;
   };
   const ServiceInfo& ServiceForPath(const std::string& path) const;
+  // ServiceForPath, restricted to the request's virtual host when it has one.
+  const ServiceInfo& ServiceForRequest(const Request& request) const;
+  // Applies the virtual host (path prefix) or refuses the request; nullopt to go on routing.
+  std::optional<Reply> ApplyVirtualHost(Request& request, journal::Entry& entry) const;
   const ServiceInfo& ServiceNamed(const std::string& name) const;
   Reply Dispatch(Request& request, journal::Entry& entry);
 
@@ -98,6 +119,7 @@ class Pipeline {
   std::vector<Route> routes_;
   std::vector<CompiledRoute> compiled_;
   std::vector<ServiceInfo> services_;
+  std::vector<VirtualHost> virtual_hosts_;
   ServiceInfo fallback_;
   std::function<Status()> ready_gate_;
 };

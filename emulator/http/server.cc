@@ -2,16 +2,54 @@
 #include "emulator/http/server.h"
 
 #include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
+
+#include "emulator/crypto/openssl_handles.h"
 
 namespace mpemu::http {
 namespace {
 
-Request FromHttplib(const httplib::Request& in) {
+std::string ToLower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+// "Keys.Example:443" -> "keys.example"; "[::1]:8080" -> "::1"; a trailing dot goes too.
+std::string HostOfAuthority(const std::string& authority) {
+  std::string host;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    host = authority.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+  } else {
+    host = authority.substr(0, authority.rfind(':'));
+  }
+  if (!host.empty() && host.back() == '.') host.pop_back();
+  return ToLower(host);
+}
+
+Request FromHttplib(const httplib::Request& in, const ServerOptions& options) {
   Request out;
   out.method = in.method;
   out.path = in.path;
+  out.via = options.via;
+  out.require_virtual_host = options.require_virtual_host;
+  // RFC 9112 3.2.2: an absolute-form target ("GET http://host/path", as proxies receive them)
+  // names the host itself and overrides the Host header.
+  const size_t scheme_end = in.path.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : ToLower(in.path.substr(0, scheme_end));
+  if (scheme == "http" || scheme == "https") {
+    const size_t authority_start = scheme_end + 3;
+    const size_t path_start = in.path.find('/', authority_start);
+    out.host = HostOfAuthority(in.path.substr(authority_start, path_start - authority_start));
+    out.path = path_start == std::string::npos ? "/" : in.path.substr(path_start);
+  } else {
+    out.host = HostOfAuthority(in.get_header_value("Host"));
+  }
   const size_t q = in.target.find('?');
   if (q != std::string::npos) out.query = in.target.substr(q + 1);
   for (const auto& [k, v] : in.params) out.params.emplace(k, v);
@@ -38,12 +76,66 @@ void ToHttplib(const Reply& in, httplib::Response& out) {
 }  // namespace
 
 struct Server::Impl {
-  httplib::Server server;
+  struct Identity {
+    crypto::X509Ptr cert;
+    crypto::EvpPkeyPtr key;
+  };
+  std::unique_ptr<httplib::Server> server;
+  Status tls_status;
+  Identity default_identity;
+  std::map<std::string, Identity> by_server_name;
+
+  static StatusOr<Identity> Parse(const TlsIdentity& in, const std::string& what) {
+    Identity out;
+    crypto::BioPtr cert_bio(BIO_new_mem_buf(in.cert_pem.data(), static_cast<int>(in.cert_pem.size())));
+    out.cert.reset(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
+    crypto::BioPtr key_bio(BIO_new_mem_buf(in.key_pem.data(), static_cast<int>(in.key_pem.size())));
+    out.key.reset(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+    if (!out.cert || !out.key || X509_check_private_key(out.cert.get(), out.key.get()) != 1) {
+      return InvalidArgumentError("unusable TLS certificate or key for " + what + ": " +
+                                  crypto::DrainOpenSslErrors());
+    }
+    return out;
+  }
+
+  // OpenSSL's certificate callback, run once the ClientHello (and its SNI name) is known: present
+  // the leaf for that name, else the default one.
+  static int SelectIdentity(SSL* ssl, void* arg) {
+    const Impl* impl = static_cast<const Impl*>(arg);
+    const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    const Identity* identity = &impl->default_identity;
+    if (name != nullptr) {
+      auto it = impl->by_server_name.find(ToLower(name));
+      if (it != impl->by_server_name.end()) identity = &it->second;
+    }
+    return SSL_use_cert_and_key(ssl, identity->cert.get(), identity->key.get(), nullptr, 1) == 1 ? 1 : 0;
+  }
 };
 
 Server::Server(ServerOptions options, Pipeline* pipeline)
     : options_(std::move(options)), pipeline_(pipeline), impl_(std::make_unique<Impl>()) {
-  httplib::Server& s = impl_->server;
+  if (options_.tls) {
+    Impl* impl = impl_.get();
+    StatusOr<Impl::Identity> identity = Impl::Parse(options_.tls->default_identity, "the default name");
+    if (identity.ok()) impl->default_identity = std::move(identity).value();
+    impl->tls_status = identity.status();
+    for (const auto& [name, tls_identity] : options_.tls->by_server_name) {
+      StatusOr<Impl::Identity> parsed = Impl::Parse(tls_identity, name);
+      if (!parsed.ok()) {
+        impl->tls_status = parsed.status();
+        continue;
+      }
+      impl->by_server_name.emplace(ToLower(name), std::move(parsed).value());
+    }
+    impl_->server = std::make_unique<httplib::SSLServer>([impl](SSL_CTX& ctx) {
+      SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+      SSL_CTX_set_cert_cb(&ctx, &Impl::SelectIdentity, impl);
+      return true;
+    });
+  } else {
+    impl_->server = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& s = *impl_->server;
   // Debian's cpp-httplib is compiled: tune at run time. Without TCP_NODELAY every keep-alive
   // reply stalls 44 ms (Nagle meets delayed ACK); the pool must cover the open connections.
   s.set_tcp_nodelay(true);
@@ -55,7 +147,7 @@ Server::Server(ServerOptions options, Pipeline* pipeline)
   s.set_payload_max_length(options_.max_body_bytes);
 
   auto handle = [this](const httplib::Request& req, httplib::Response& res) {
-    Request request = FromHttplib(req);
+    Request request = FromHttplib(req, options_);
     ToHttplib(pipeline_->Handle(request), res);
   };
   // Methods that may carry a body go through a content reader: httplib 0.11 would otherwise wait
@@ -64,7 +156,7 @@ Server::Server(ServerOptions options, Pipeline* pipeline)
   // an empty body.
   auto handle_with_body = [this](const httplib::Request& req, httplib::Response& res,
                                  const httplib::ContentReader& reader) {
-    Request request = FromHttplib(req);
+    Request request = FromHttplib(req, options_);
     if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")) {
       std::string body;
       bool too_large = false;
@@ -102,7 +194,7 @@ Server::Server(ServerOptions options, Pipeline* pipeline)
   s.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-    Request request = FromHttplib(req);
+    Request request = FromHttplib(req, options_);
     std::string message = std::string(ReasonPhrase(res.status));
     if (res.status == 413) {
       message = "request body exceeds the limit of " + std::to_string(options_.max_body_bytes) + " bytes";
@@ -112,7 +204,7 @@ Server::Server(ServerOptions options, Pipeline* pipeline)
   }));
   s.set_exception_handler([this](const httplib::Request& req, httplib::Response& res,
                                  std::exception_ptr) {
-    Request request = FromHttplib(req);
+    Request request = FromHttplib(req, options_);
     ToHttplib(pipeline_->HandleTransportError(request, 500, "unexpected error"), res);
   });
 }
@@ -120,7 +212,9 @@ Server::Server(ServerOptions options, Pipeline* pipeline)
 Server::~Server() { Stop(); }
 
 Status Server::Start() {
-  httplib::Server& s = impl_->server;
+  MPEMU_RETURN_IF_ERROR(impl_->tls_status);
+  httplib::Server& s = *impl_->server;
+  if (!s.is_valid()) return InternalError("cannot set up the TLS context: " + crypto::DrainOpenSslErrors());
   if (options_.port == 0) {
     port_ = s.bind_to_any_port(options_.host.c_str());
     if (port_ < 0) return UnavailableError("cannot bind to " + options_.host);
@@ -139,13 +233,13 @@ Status Server::Start() {
 }
 
 void Server::Stop() {
-  impl_->server.stop();
+  impl_->server->stop();
   if (thread_.joinable()) thread_.join();
 }
 
 std::string Server::base_url() const {
   const std::string host = options_.host == "0.0.0.0" ? "127.0.0.1" : options_.host;
-  return "http://" + host + ":" + std::to_string(port_);
+  return std::string(options_.tls ? "https://" : "http://") + host + ":" + std::to_string(port_);
 }
 
 }  // namespace mpemu::http

@@ -2,6 +2,7 @@
 #ifndef MPEMU_EMULATOR_HTTP_SERVER_H_
 #define MPEMU_EMULATOR_HTTP_SERVER_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -11,6 +12,17 @@
 
 namespace mpemu::http {
 
+// A certificate chain and key (PEM) the server presents.
+struct TlsIdentity {
+  std::string cert_pem;
+  std::string key_pem;
+};
+
+struct TlsOptions {
+  TlsIdentity default_identity;                    // when the client sends no or an unknown SNI name
+  std::map<std::string, TlsIdentity> by_server_name;  // lower-case SNI name -> identity
+};
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 0;                         // 0: the OS picks a free port
@@ -19,6 +31,12 @@ struct ServerOptions {
   int keep_alive_max_count = 100000;
   int keep_alive_timeout_seconds = 5;
   int read_timeout_seconds = 10;
+  // Non-null: serve HTTPS (TLS 1.2+) with these identities instead of HTTP.
+  std::shared_ptr<const TlsOptions> tls;
+  // Recorded on every request (Request::via): "http", "https", "proxy".
+  std::string via = "http";
+  // The proxy's backends: only hosts the pipeline emulates are served (Request::require_virtual_host).
+  bool require_virtual_host = false;
 };
 
 class Server {
@@ -29,7 +47,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds and starts serving on a background thread. Unavailable when the port is taken.
+  // Binds and starts serving on a background thread. Unavailable when the port is taken;
+  // InvalidArgument when a TLS identity does not parse.
   Status Start();
   // Stops accepting, waits for the serving thread. Idempotent.
   void Stop();

@@ -22,6 +22,8 @@ bool Matches(const Entry& e, const Filter& f) {
   if (f.service && e.service != *f.service) return false;
   if (f.route && e.route != *f.route) return false;
   if (f.direction && e.direction != *f.direction) return false;
+  if (f.host && e.host != *f.host) return false;
+  if (f.via && e.via != *f.via) return false;
   if (f.status && e.status != *f.status) return false;
   return true;
 }
@@ -94,6 +96,7 @@ nlohmann::json Journal::ToJson(const Entry& e) {
       {"remoteAddr", e.remote_addr},
   };
   if (!e.fault.empty()) j["fault"] = e.fault;
+  if (!e.via.empty()) j["via"] = e.via;
   return j;
 }
 

@@ -24,7 +24,8 @@ struct Entry {
   std::string direction = "inbound";  // "inbound": to the emulator; "outbound": emulator to vendor
   std::string service;        // "stackit.api", "stackit.keys", "control", ...
   std::string route;          // route name, "" when nothing matched
-  std::string host;           // Host header (the proxy mode records the host addressed)
+  std::string host;           // the host addressed (Host header or absolute-form authority)
+  std::string via;            // "http", "https", "proxy"; "" for outbound calls
   std::string method;
   std::string path;
   std::string query;
@@ -45,6 +46,8 @@ struct Filter {
   std::optional<std::string> service;
   std::optional<std::string> route;
   std::optional<std::string> direction;
+  std::optional<std::string> host;
+  std::optional<std::string> via;
   std::optional<int> status;
   int64_t after_seq = 0;     // exclusive
   size_t limit = 1000;       // the first `limit` matches after after_seq

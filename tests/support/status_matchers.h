@@ -36,4 +36,15 @@ MATCHER_P2(StatusIs, code, message_matcher, std::string("has code ") + StatusCod
 #define ASSERT_OK(expr) ASSERT_THAT((expr), ::mpemu::testing::IsOk())
 #define EXPECT_OK(expr) EXPECT_THAT((expr), ::mpemu::testing::IsOk())
 
+// ASSERT_OK_AND_ASSIGN(Type name, expr): fails the test unless expr (a StatusOr) is OK, then
+// declares `name` from its value.
+#define MPEMU_TEST_CONCAT_INNER(a, b) a##b
+#define MPEMU_TEST_CONCAT(a, b) MPEMU_TEST_CONCAT_INNER(a, b)
+#define ASSERT_OK_AND_ASSIGN(decl, expr) \
+  ASSERT_OK_AND_ASSIGN_IMPL(MPEMU_TEST_CONCAT(status_or_, __LINE__), decl, expr)
+#define ASSERT_OK_AND_ASSIGN_IMPL(tmp, decl, expr) \
+  auto tmp = (expr);                               \
+  ASSERT_OK(tmp.status());                         \
+  decl = std::move(tmp).value()
+
 #endif  // MPEMU_TESTS_SUPPORT_STATUS_MATCHERS_H_
