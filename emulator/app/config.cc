@@ -94,6 +94,20 @@ std::map<std::string, std::string> DefaultHosts() {
   };
 }
 
+std::string PreferredHost(const std::map<std::string, std::string>& hosts, const std::string& kind) {
+  static const char* const kPreferred[] = {"keys.marketplace.stackit.cloud", "stackit-marketplace.api.stackit.cloud",
+                                           "service-account.api.stackit.cloud", "api.clever-cloud.com",
+                                           "imp.pandium.io"};
+  for (const char* name : kPreferred) {
+    auto it = hosts.find(name);
+    if (it != hosts.end() && it->second == kind) return name;
+  }
+  for (const auto& [name, k] : hosts) {
+    if (k == kind) return name;
+  }
+  return "";
+}
+
 Status ValidateHosts(const std::map<std::string, std::string>& hosts) {
   for (const auto& [name, kind] : hosts) {
     bool name_ok = !name.empty() && name.size() <= 253 && name.front() != '.' && name.back() != '.' &&

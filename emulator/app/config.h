@@ -38,6 +38,10 @@ struct HostKind {
 const std::vector<HostKind>& HostKinds();
 // The marketplaces' production hostnames -> kind.
 std::map<std::string, std::string> DefaultHosts();
+// The host that stands for `kind` in URLs handed to vendors: the production one
+// (keys.marketplace.stackit.cloud, imp.pandium.io, ...) when configured, else the first configured
+// host of that kind, else "".
+std::string PreferredHost(const std::map<std::string, std::string>& hosts, const std::string& kind);
 
 struct EmulatorConfig {
   http::ServerOptions server;

@@ -84,6 +84,9 @@ void AddHarnessCommands(CLI::App& app, int* exit_code) {
   run->add_option("--junit", options->junit_path, "write a JUnit XML report");
   run->add_option("--json", options->json_path, "write a JSON report");
   run->add_option("--config", options->emulator_config, "emulator configuration file");
+  run->add_flag("--real-hostnames", options->real_hostnames,
+                "The vendor uses production URLs: serve them through the proxy and give the vendor "
+                "HTTPS_PROXY and the CA (as the profile's realHostnames: true)");
   run->add_option("--work-dir", options->work_dir, "folder for the vendor's log and files");
   run->add_option("--vendor-url", options->vendor_url, "use a vendor already running at this URL");
   run->callback([options, exit_code] { *exit_code = harness::RunConformance(*options, std::cout, std::cerr); });

@@ -147,13 +147,17 @@ StatusOr<http::Response> Browser::Send(const std::string& method, const std::str
                                        const http::Headers& headers, const std::string& body,
                                        const std::string& content_type) {
   MPEMU_ASSIGN_OR_RETURN(auto split, http::SplitUrl(url));
+  http::Headers all = headers;
+  if (auto route = routes_.find(HostOf(url)); route != routes_.end()) {
+    all.emplace("Host", route->first);
+    split.first = route->second;
+  }
   auto& client = clients_[split.first];
   if (!client) {
     http::ClientOptions options;
     options.read_timeout_ms = timeout_ms_;
     client = std::make_unique<http::Client>(split.first, options);
   }
-  http::Headers all = headers;
   const std::string cookies = CookieHeader(url);
   if (!cookies.empty() && all.find("Cookie") == all.end()) all.emplace("Cookie", cookies);
   all.emplace("User-Agent", "mpemu-harness");

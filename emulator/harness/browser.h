@@ -47,6 +47,10 @@ class Browser {
  public:
   explicit Browser(int timeout_ms = 10000) : timeout_ms_(timeout_ms) {}
 
+  // Requests for these hosts go to the given origin instead, with the Host header naming the host
+  // (the emulator serves its production hostnames that way). Replaces earlier routes.
+  void RouteHosts(std::map<std::string, std::string> host_to_origin) { routes_ = std::move(host_to_origin); }
+
   StatusOr<Page> Get(const std::string& url, bool follow_redirects = true);
   StatusOr<Page> Request(const std::string& method, const std::string& url, const http::Headers& headers,
                          const std::string& body, const std::string& content_type,
@@ -68,6 +72,7 @@ class Browser {
   void StoreCookies(const std::string& url, const http::Headers& headers);
 
   int timeout_ms_;
+  std::map<std::string, std::string> routes_;                             // host -> origin
   std::map<std::string, std::unique_ptr<http::Client>> clients_;          // by origin
   std::map<std::string, std::map<std::string, std::string>> cookies_;     // host -> name -> value
 };

@@ -15,6 +15,7 @@ nlohmann::json Failure::ToJson() const {
 RunContext::RunContext(const RunEnv& env, const nlohmann::json& variant)
     : env_(env), start_seq_(env.emulator->journal().NextSeq()) {
   for (const auto& [k, v] : env.base_vars.items()) vars_.Set(k, v);
+  browser_.RouteHosts(env.host_routes);
   if (!variant.is_null()) vars_.Set("variant", variant);
   const int64_t now = env.emulator->wall_clock().NowSeconds();
   vars_.Set("clock", {{"now", now}, {"in5m", now + 300}});

@@ -40,6 +40,10 @@ struct RunEnv {
   std::string attacker_kid = "attacker-k1";
   std::string attacker_url;   // base of the attacker host (served by the emulator, journaled)
   nlohmann::json base_vars;   // emulator, stackit, vendor, files, paths
+  // Real-hostnames runs: emulated production hosts -> the emulator's origin. The harness's
+  // browser sends requests for those hosts there (Host header kept), as a browser set up with
+  // the proxy would.
+  std::map<std::string, std::string> host_routes;
 };
 
 class RunContext {
@@ -55,7 +59,9 @@ class RunContext {
   // act as two users at once use two sessions.
   Browser& browser(const std::string& session) {
     if (session.empty() || session == "default") return browser_;
-    return sessions_[session];
+    auto [it, inserted] = sessions_.try_emplace(session);
+    if (inserted) it->second.RouteHosts(env_.host_routes);
+    return it->second;
   }
   int64_t start_seq() const { return start_seq_; }
 

@@ -33,8 +33,10 @@ StatusOr<std::map<std::string, std::string>> StringMap(const YamlMap& parent, co
 StatusOr<VendorProfile> Parse(const YAML::Node& root, const std::string& file) {
   MPEMU_ASSIGN_OR_RETURN(YamlMap map, YamlMap::From(root, file, ""));
   MPEMU_RETURN_IF_ERROR(
-      map.CheckKeys({"name", "url", "start", "stackit", "clevercloud", "pandium", "marketplaces", "emulatorConfig"}));
+      map.CheckKeys({"name", "url", "start", "stackit", "clevercloud", "pandium", "marketplaces", "emulatorConfig",
+                     "realHostnames"}));
   VendorProfile p;
+  MPEMU_RETURN_IF_ERROR(map.Bool("realHostnames", &p.real_hostnames));
   p.file = file;
   std::error_code ec;
   p.dir = std::filesystem::absolute(std::filesystem::path(file).parent_path(), ec).string();

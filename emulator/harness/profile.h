@@ -7,6 +7,7 @@
 //
 //   name: vendor-sample
 //   emulatorConfig: mpemu.yaml                     # optional, relative to this file
+//   realHostnames: true                            # optional: the vendor uses production URLs
 //   url: "http://127.0.0.1:{{ vendor.port }}"     # the vendor's base URL
 //   start:                                          # optional; without it the vendor must be up
 //     command: ["{{ paths.bin }}/vendor-sample/vendor-sample"]
@@ -112,6 +113,12 @@ struct VendorProfile {
   std::string emulator_config;
   // The marketplaces the vendor implements: scenarios of others are skipped.
   std::vector<std::string> marketplaces;
+  // The vendor's code uses the marketplaces' production URLs: the harness starts the proxy, gives
+  // the vendor HTTPS_PROXY / HTTP_PROXY / NO_PROXY and the CA (REQUESTS_CA_BUNDLE, SSL_CERT_FILE,
+  // CURL_CA_BUNDLE, NODE_EXTRA_CA_CERTS), signs redirect tokens with the production issuer, and
+  // stackit.keysUrl, stackit.apiUrl, stackit.tokenUrl, clevercloud.apiUrl and pandium.entryUrl
+  // name the production hosts.
+  bool real_hostnames = false;
 };
 
 StatusOr<VendorProfile> LoadProfile(const std::string& path);

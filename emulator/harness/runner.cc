@@ -106,6 +106,7 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
     err << "mpemu run: bad vendor profile: " << profile.status().message() << "\n";
     return kExitCannotRun;
   }
+  if (options.real_hostnames) profile->real_hostnames = true;
   std::vector<std::string> paths = options.scenario_paths;
   if (paths.empty()) paths.push_back("scenarios");
   auto scenarios = LoadScenarios(paths);
@@ -182,6 +183,15 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
   emulator_options.keys = std::make_unique<crypto::KeyPool>(4, 2);
   emulator_options.config.server.port = 0;
   emulator_options.config.state_file.clear();
+  if (profile->real_hostnames) {
+    // The vendor's code knows only production URLs: the proxy serves them, tokens carry the
+    // production issuer, and Pandium entry URLs name the production host.
+    app::EmulatorConfig& c = emulator_options.config;
+    c.proxy_port = 0;
+    c.stackit.issuer = "production";
+    const std::string pandium_host = app::PreferredHost(c.hosts, "pandium");
+    if (!pandium_host.empty()) c.pandium.entry_origin = "https://" + pandium_host;
+  }
   if (profile->stackit) {
     stackit::Config& st = emulator_options.config.stackit;
     st.signup_url = vendor_url + profile->stackit->signup_path;
@@ -272,8 +282,35 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
                         {"jwksUrl", env.attacker_url + "/jwks.json"},
                         {"certUrl", env.attacker_url + "/cert.pem"},
                         {"jwk", env.attacker_key->PublicJwk(env.attacker_kid)}});
-  vars.Set("stackit", config.value("stackit", nlohmann::json::object()));
-  vars.Set("clevercloud", config.value("clevercloud", nlohmann::json::object()));
+  nlohmann::json stackit_vars = config.value("stackit", nlohmann::json::object());
+  nlohmann::json clevercloud_vars = config.value("clevercloud", nlohmann::json::object());
+  if (profile->real_hostnames) {
+    const auto& hosts = emulator->config().hosts;
+    auto url = [&](const char* kind, const std::string& path) {
+      const std::string host = app::PreferredHost(hosts, kind);
+      return host.empty() ? std::string() : "https://" + host + path;
+    };
+    stackit_vars["keysUrl"] = url("stackit.keys", "/v1/resolve-customer/keys.json");
+    stackit_vars["apiUrl"] = url("stackit.api", "");
+    stackit_vars["tokenUrl"] = url("stackit.token", "/token");
+    clevercloud_vars["apiUrl"] = url("clevercloud.api", "/v2");
+    // The CA alone (NODE_EXTRA_CA_CERTS adds it to Node's own list) and a bundle with the
+    // system's CAs (the variables that replace the trust store).
+    const std::string ca_path = (fs::path(work_dir) / "mpemu-ca.pem").string();
+    const std::string bundle_path = (fs::path(work_dir) / "ca-bundle.pem").string();
+    std::ofstream(ca_path) << emulator->ca()->cert_pem();
+    std::ofstream bundle(bundle_path);
+    bundle << emulator->ca()->cert_pem();
+    std::ifstream system_cas("/etc/ssl/certs/ca-certificates.crt");
+    if (system_cas) bundle << system_cas.rdbuf();
+    bundle.close();
+    files["caCert"] = ca_path;
+    files["caBundle"] = bundle_path;
+    vars.Set("proxy", {{"url", emulator->proxy_url()}});
+    for (const auto& [host, kind] : hosts) env.host_routes[host] = emulator->base_url();
+  }
+  vars.Set("stackit", stackit_vars);
+  vars.Set("clevercloud", clevercloud_vars);
   vars.Set("pandium", config.value("pandium", nlohmann::json::object()));
 
   // Files a vendor reads at start: the service-account key as STACKIT's portal hands it out.
@@ -322,6 +359,19 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
       auto e = vars.Expand(v);
       if (!e.ok()) expand = e.status().WithContext("env " + k);
       else vendor_env[k] = *e;
+    }
+    if (profile->real_hostnames) {
+      // What a vendor's HTTP stack reads to use a proxy and trust a CA; the profile's own
+      // env wins. Loopback stays direct (the vendor's own URLs, the harness).
+      const std::string proxy = emulator->proxy_url();
+      const std::string bundle = files["caBundle"].get<std::string>();
+      for (const auto& [k, v] : std::vector<std::pair<std::string, std::string>>{
+               {"HTTPS_PROXY", proxy}, {"https_proxy", proxy}, {"HTTP_PROXY", proxy}, {"http_proxy", proxy},
+               {"NO_PROXY", "127.0.0.1,localhost,::1"}, {"no_proxy", "127.0.0.1,localhost,::1"},
+               {"REQUESTS_CA_BUNDLE", bundle}, {"SSL_CERT_FILE", bundle}, {"CURL_CA_BUNDLE", bundle},
+               {"NODE_EXTRA_CA_CERTS", files["caCert"].get<std::string>()}}) {
+        vendor_env.try_emplace(k, v);
+      }
     }
     std::string cwd = start.cwd.empty() ? profile->dir : start.cwd;
     if (expand.ok()) {

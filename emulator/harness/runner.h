@@ -28,6 +28,7 @@ struct RunOptions {
   std::string junit_path;
   std::string json_path;
   std::string emulator_config;            // an emulator configuration file (optional)
+  bool real_hostnames = false;            // as the profile's realHostnames: true
   std::string work_dir;                   // logs and files for the vendor; default: a temp folder
   std::string vendor_url;                 // overrides the profile's url (a vendor already running)
 };

@@ -223,9 +223,9 @@ bool ParseAuthority(std::string_view text, Authority* out, std::string* error) {
     }
   }
   for (char c : host) {
-    const bool ok = bracketed ? (IsDigit(c) || std::strchr("abcdefABCDEF:.", c) != nullptr)
-                              : (IsAlpha(c) || IsDigit(c) ||
-                                 std::strchr("-._~%!$&'()*+,;=", c) != nullptr);
+    const bool ok =
+        bracketed ? (IsDigit(c) || std::strchr("abcdefABCDEF:.", c) != nullptr)
+                  : (IsAlpha(c) || IsDigit(c) || std::strchr("-._~%!$&'()*+,;=", c) != nullptr);
     if (!ok || c == '\0') {
       *error = "invalid character in host";
       return false;
@@ -315,6 +315,9 @@ struct ProxyServer::Impl {
   void Answer(int fd, int status, const std::string& message);
   void Emit(ProxyEvent event);
 
+  // A null predicate emulates nothing.
+  bool Emulated(const std::string& host) const { return is_emulated && is_emulated(host); }
+
   std::string Refusal(const std::string& what, const std::string& host_port) const {
     return "mpemu proxy: refusing " + what + " to " + host_port +
            ": mpemu does not emulate this host and never forwards traffic to the internet. "
@@ -341,7 +344,9 @@ struct ProxyServer::Impl {
 
 Status ProxyServer::Impl::Start() {
   std::lock_guard<std::mutex> lock(lifecycle_mutex);
-  if (started || stopped) return FailedPreconditionError("the proxy was already started or stopped");
+  if (started || stopped) {
+    return FailedPreconditionError("the proxy was already started or stopped");
+  }
   const std::string where = options.host + ":" + std::to_string(options.port);
 
   int pipe_fds[2];
@@ -356,8 +361,8 @@ Status ProxyServer::Impl::Start() {
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_PASSIVE;
   addrinfo* found = nullptr;
-  const int gai = ::getaddrinfo(options.host.c_str(), std::to_string(options.port).c_str(), &hints,
-                                &found);
+  const int gai =
+      ::getaddrinfo(options.host.c_str(), std::to_string(options.port).c_str(), &hints, &found);
   if (gai != 0) return UnavailableError("cannot listen on " + where + ": " + ::gai_strerror(gai));
   std::string error = "no address";
   for (addrinfo* a = found; a != nullptr && !listener.valid(); a = a->ai_next) {
@@ -491,7 +496,9 @@ void ProxyServer::Impl::ServeConnection(Fd client, const std::string& remote_add
   event.remote_addr = remote_addr;
   const size_t line_end = buffer.find("\r\n");
   std::optional<RequestLine> line;
-  if (line_end != std::string::npos) line = ParseRequestLine(std::string_view(buffer).substr(0, line_end));
+  if (line_end != std::string::npos) {
+    line = ParseRequestLine(std::string_view(buffer).substr(0, line_end));
+  }
   if (line) {
     event.method = line->method;
     event.target = line->target;
@@ -529,8 +536,9 @@ void ProxyServer::Impl::ServeConnection(Fd client, const std::string& remote_add
         return;
       }
       event.status = 502;
-      event.message = "mpemu proxy: the emulator's " + backend_name + " (127.0.0.1:" +
-                      std::to_string(backend_port) + ") is not reachable: " + error;
+      event.message = "mpemu proxy: the emulator's " + backend_name +
+                      " (127.0.0.1:" + std::to_string(backend_port) +
+                      ") is not reachable: " + error;
     }
   }
   Emit(event);
@@ -538,7 +546,7 @@ void ProxyServer::Impl::ServeConnection(Fd client, const std::string& remote_add
 }
 
 ProxyServer::Impl::HeadResult ProxyServer::Impl::ReadHead(int fd, std::string* buffer,
-                                                         size_t* head_end) {
+                                                          size_t* head_end) {
   const auto deadline = DeadlineIn(TimeoutMs(options.head_timeout_seconds));
   std::vector<char> chunk(kChunkBytes);
   bool line_checked = false;
@@ -581,7 +589,8 @@ Decision ProxyServer::Impl::Decide(const RequestLine& line) {
     const char c = target[i];
     has_scheme = IsAlpha(c) || IsDigit(c) || c == '+' || c == '-' || c == '.';
   }
-  const std::string scheme = has_scheme ? Lower(std::string_view(target).substr(0, scheme_end)) : "";
+  const std::string scheme =
+      has_scheme ? Lower(std::string_view(target).substr(0, scheme_end)) : "";
 
   if (line.method == "CONNECT") {
     Authority authority;
@@ -599,7 +608,7 @@ Decision ProxyServer::Impl::Decide(const RequestLine& line) {
     d.host = authority.host;
     const std::string host_port = HostPort(authority.host, authority.port);
     d.status = 403;
-    if (!is_emulated(authority.host)) {
+    if (!Emulated(authority.host)) {
       d.message = Refusal("CONNECT", host_port);
     } else if (authority.port != 443) {
       d.message = "mpemu proxy: refusing CONNECT to " + host_port +
@@ -621,8 +630,9 @@ Decision ProxyServer::Impl::Decide(const RequestLine& line) {
                         ParseAuthority(authority_text, &authority, &error);
     if (parsed) d.host = authority.host;
     if (scheme == "https") {
-      d.message = "mpemu proxy: an https:// URL cannot be sent to the proxy as a plain request; "
-                  "clients reach https:// through a CONNECT tunnel (set HTTPS_PROXY)";
+      d.message =
+          "mpemu proxy: an https:// URL cannot be sent to the proxy as a plain request; "
+          "clients reach https:// through a CONNECT tunnel (set HTTPS_PROXY)";
       return d;
     }
     if (scheme != "http") {
@@ -631,14 +641,14 @@ Decision ProxyServer::Impl::Decide(const RequestLine& line) {
       return d;
     }
     if (!parsed) {
-      d.message = "mpemu proxy: bad URL \"" + Truncate(target, kMaxEventTargetBytes) + "\": " +
-                  (error.empty() ? "user info is not supported" : error);
+      d.message = "mpemu proxy: bad URL \"" + Truncate(target, kMaxEventTargetBytes) +
+                  "\": " + (error.empty() ? "user info is not supported" : error);
       return d;
     }
     const int port = authority.port < 0 ? 80 : authority.port;
     const std::string host_port = HostPort(authority.host, port);
     d.status = 403;
-    if (!is_emulated(authority.host)) {
+    if (!Emulated(authority.host)) {
       d.message = Refusal(line.method, host_port);
     } else if (port != 80) {
       d.message = "mpemu proxy: refusing " + line.method + " to " + host_port +
@@ -651,8 +661,9 @@ Decision ProxyServer::Impl::Decide(const RequestLine& line) {
   }
 
   if (target.front() == '/' || target == "*") {
-    d.message = "mpemu proxy: this port is an HTTP proxy: send absolute-form URLs "
-                "(GET http://host/path) or CONNECT host:443, e.g. via HTTP_PROXY/HTTPS_PROXY";
+    d.message =
+        "mpemu proxy: this port is an HTTP proxy: send absolute-form URLs "
+        "(GET http://host/path) or CONNECT host:443, e.g. via HTTP_PROXY/HTTPS_PROXY";
   } else {
     d.message = "mpemu proxy: unsupported request target for " + line.method +
                 ": the proxy takes absolute-form http:// URLs and CONNECT host:443";
@@ -740,16 +751,16 @@ void ProxyServer::Impl::Relay(int client, int backend, std::string to_backend,
                      {stop_read.get(), POLLIN, 0}};
     const int rc = ::poll(fds, 3, idle_ms);
     if (rc < 0 && errno == EINTR) continue;
-    if (rc <= 0) return;  // idle for idle_timeout_seconds (or poll failed)
-    if (fds[2].revents != 0) return;  // Stop()
+    // Nothing moved for idle_timeout_seconds (or poll failed), or Stop() was called.
+    if (rc <= 0 || fds[2].revents != 0) return;
 
     for (Flow* f : {&up, &down}) {
       const short from_revents = f->from == client ? fds[0].revents : fds[1].revents;
       const short to_revents = f->to == client ? fds[0].revents : fds[1].revents;
       if (f->sent < f->pending.size()) {
         if (to_revents == 0) continue;
-        const ssize_t n = ::send(f->to, f->pending.data() + f->sent, f->pending.size() - f->sent,
-                                 MSG_NOSIGNAL);
+        const ssize_t n =
+            ::send(f->to, f->pending.data() + f->sent, f->pending.size() - f->sent, MSG_NOSIGNAL);
         if (n > 0) {
           f->sent += static_cast<size_t>(n);
           if (f->sent == f->pending.size()) {

@@ -7,6 +7,8 @@
 //     server that picks its certificate by SNI;
 //   - `GET http://host[:80]/...` (absolute form, any method) for an emulated host: the head as
 //     received, relayed to 127.0.0.1:plain_backend_port, which understands absolute-form targets.
+//     Later requests on that keep-alive connection are relayed without inspection: the plain
+//     backend refuses hosts it does not emulate itself.
 // Everything else is answered by the proxy itself (400/403/431/502/503) and the connection closed.
 // The proxy never connects anywhere but those two loopback ports.
 #ifndef MPEMU_EMULATOR_HTTP_PROXY_H_
@@ -36,23 +38,24 @@ struct ProxyOptions {
 
 // The outcome of the first request of a connection; the owner journals it.
 struct ProxyEvent {
-  std::string method;  // "CONNECT", "GET", ... ("" when the request line was unreadable or unread)
-  std::string target;  // the request target as sent (truncated to 512 bytes)
-  std::string host;    // the host the target named: lower case, no port, no brackets ("" if none)
-  int status = 0;      // 200 for an accepted tunnel/relay, else 400, 403, 431, 502 or 503
-  std::string message;      // the reason given to the client ("" for 200)
+  std::string method;   // "CONNECT", "GET", ... ("" when the request line was unreadable or unread)
+  std::string target;   // the request target as sent (truncated to 512 bytes)
+  std::string host;     // the host the target named: lower case, no port, no brackets ("" if none)
+  int status = 0;       // 200 for an accepted tunnel/relay, else 400, 403, 431, 502 or 503
+  std::string message;  // the reason given to the client ("" for 200)
   std::string remote_addr;  // the client's IP address
 };
 
 class ProxyServer {
  public:
   // `is_emulated(host)` says whether the emulator serves `host` (lower case, without port,
-  // brackets or trailing dot). `hosts_description` (e.g. "keys.marketplace.stackit.cloud,
-  // api.clever-cloud.com, imp.pandium.io") is quoted in 403 messages. `on_event` (may be null) is
-  // called once per connection that sent a complete first head, and for each 503: refusals and
-  // accepted relays alike, before the client receives the answer. Both callbacks are called from
-  // connection threads, possibly concurrently, and must be thread-safe; an exception they throw
-  // costs only that connection.
+  // brackets or trailing dot); null emulates nothing. `hosts_description` (e.g.
+  // "keys.marketplace.stackit.cloud, api.clever-cloud.com, imp.pandium.io") is quoted in 403
+  // messages. `on_event` (may be null) is called once for every connection the proxy answered
+  // itself or started relaying (status 200), before the client receives the answer; not for a
+  // client that closed or timed out before a decision. Both callbacks run on the proxy's threads,
+  // possibly concurrently, and must be thread-safe; an exception they throw costs only that
+  // connection (it is closed without an answer).
   ProxyServer(ProxyOptions options, std::function<bool(const std::string&)> is_emulated,
               std::string hosts_description, std::function<void(const ProxyEvent&)> on_event);
   ~ProxyServer();  // Stop()
@@ -64,7 +67,8 @@ class ProxyServer {
   // FailedPrecondition when called a second time or after Stop().
   Status Start();
   // Stops accepting, closes every open connection (tunnels included) and joins all threads.
-  // Idempotent; returns promptly. Do not call concurrently with Start().
+  // Idempotent and returns promptly (unless a callback blocks). Start() and Stop() may be called
+  // from any thread (they are serialized), but not from inside a callback.
   void Stop();
   // The port listened on; valid once Start() returned OK.
   int port() const;

@@ -126,7 +126,12 @@ Config DefaultConfig() {
 
 StatusOr<Config> ParseConfig(const YamlMap& m) {
   Config c = DefaultConfig();
-  MPEMU_RETURN_IF_ERROR(m.CheckKeys({"accounts"}));
+  MPEMU_RETURN_IF_ERROR(m.CheckKeys({"accounts", "entryOrigin"}));
+  MPEMU_RETURN_IF_ERROR(m.String("entryOrigin", &c.entry_origin));
+  while (!c.entry_origin.empty() && c.entry_origin.back() == '/') c.entry_origin.pop_back();
+  if (!c.entry_origin.empty() && c.entry_origin.rfind("https://", 0) != 0 && c.entry_origin.rfind("http://", 0) != 0) {
+    return m.Error("entryOrigin", "expected an http(s) origin such as https://imp.pandium.io");
+  }
   if (m.Has("accounts")) {
     c.accounts.clear();
     MPEMU_ASSIGN_OR_RETURN(std::vector<YamlMap> list, m.MapList("accounts"));

@@ -48,6 +48,10 @@ struct Account {
 
 struct Config {
   std::vector<Account> accounts;
+  // The origin entry URLs are given under: "" for the emulator's own (<base>/pandium/<account>),
+  // or a production origin such as "https://imp.pandium.io" when vendors reach the emulator
+  // under the real hostnames (the proxy mode); then the entry URL is <origin>/<account>.
+  std::string entry_origin;
 };
 
 // The built-in catalogue: salesforce, hubspot, shopify, netsuite.

@@ -552,6 +552,7 @@ StatusOr<Session> Service::FindSession(const std::string& account, const std::st
 }
 
 std::string Service::EntryUrl(const std::string& account) const {
+  if (!config_.entry_origin.empty()) return config_.entry_origin + "/" + account;
   return env_.base_url() + "/pandium/" + account;
 }
 

@@ -35,10 +35,12 @@ struct SuiteRun {
   }
 };
 
-SuiteRun RunSuite(const std::string& bugs, const std::vector<std::string>& names, const std::string& tag) {
+SuiteRun RunSuite(const std::string& bugs, const std::vector<std::string>& names, const std::string& tag,
+                  const std::vector<std::string>& extra = {}, const std::string& profile = kProfile) {
   const std::string json = (fs::temp_directory_path() / ("mpemu-conformance-" + tag + ".json")).string();
-  std::vector<std::string> argv = {"/usr/bin/env", "VENDOR_BUGS=" + bugs, kMpemu, "run", "--vendor", kProfile,
+  std::vector<std::string> argv = {"/usr/bin/env", "VENDOR_BUGS=" + bugs, kMpemu, "run", "--vendor", profile,
                                    kScenarios,     "--json",              json};
+  argv.insert(argv.end(), extra.begin(), extra.end());
   for (const auto& n : names) {
     argv.push_back("--name");
     argv.push_back(n);
@@ -75,23 +77,53 @@ TEST_F(ConformanceTest, VendorSamplePassesTheWholeSuite) {
   EXPECT_EQ(run.report["summary"]["warnings"], 0) << run.out;
 }
 
+// The same vendor, configured with the marketplaces' production URLs only (as a vendor's
+// unmodified code is): everything reaches the emulator through the proxy, trusted via the CA the
+// harness hands over. Offline, there is no other way to reach those hosts.
+TEST_F(ConformanceTest, VendorSamplePassesTheWholeSuiteUnderRealHostnames) {
+  SuiteRun run = RunSuite("", {}, "real-hostnames", {"--real-hostnames"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  ASSERT_TRUE(run.report.is_object()) << run.out << run.err;
+  EXPECT_GT(run.report["results"].size(), 100u);
+  EXPECT_EQ(run.report["summary"]["failed"], 0) << run.out;
+  EXPECT_EQ(run.report["summary"]["errors"], 0) << run.out;
+}
+
+// A profile copy with its paths made absolute and `replace` applied (from -> to).
+fs::path ProfileCopy(const std::string& name, const std::vector<std::pair<std::string, std::string>>& replace) {
+  std::ifstream in(kProfile);
+  std::string profile((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<std::pair<std::string, std::string>> all = replace;
+  all.emplace_back("{{ paths.bin }}", MPEMU_BINARY_DIR);
+  all.emplace_back("manifest: vendor-sample.clevercloud-manifest.json",
+                   "manifest: " + std::string(MPEMU_SOURCE_DIR) + "/scenarios/profiles/vendor-sample.clevercloud-manifest.json");
+  for (const auto& [from, to] : all) {
+    const size_t at = profile.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) profile.replace(at, from.size(), to);
+  }
+  const fs::path path = fs::temp_directory_path() / (name + ".profile.yaml");
+  std::ofstream(path) << profile;
+  return path;
+}
+
+// Under real hostnames a vendor that does not trust the emulator's CA cannot reach the
+// marketplace at all: the TLS check is real and nothing falls back to plaintext.
+TEST_F(ConformanceTest, RealHostnamesWithoutTheCaFails) {
+  const fs::path profile = ProfileCopy(
+      "mpemu-untrusting", {{"VENDOR_PBKDF2_ITERATIONS: \"1000\"",
+                            "VENDOR_PBKDF2_ITERATIONS: \"1000\"\n    SSL_CERT_FILE: /etc/ssl/certs/ca-certificates.crt"}});
+  SuiteRun run = RunSuite("", {"stackit.signup.happy-path"}, "untrusting", {"--real-hostnames"}, profile.string());
+  fs::remove(profile);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_EQ(run.Outcome("stackit.signup.happy-path"), "failed") << run.out;
+}
+
 // A vendor that re-fetches keys.json on every unknown kid (no rate limit) is warned about, and
 // fails under --strict.
 TEST_F(ConformanceTest, UnboundedKeyRefetchIsWarned) {
-  std::ifstream in(kProfile);
-  std::string profile((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string from = "VENDOR_KEYS_REFETCH_COOLDOWN_MS: \"50\"";
-  ASSERT_NE(profile.find(from), std::string::npos);
-  profile.replace(profile.find(from), from.size(), "VENDOR_KEYS_REFETCH_COOLDOWN_MS: \"0\"");
-  const std::string bin = "{{ paths.bin }}";
-  profile.replace(profile.find(bin), bin.size(), MPEMU_BINARY_DIR);
-  const std::string manifest = "manifest: vendor-sample.clevercloud-manifest.json";
-  ASSERT_NE(profile.find(manifest), std::string::npos);
-  profile.replace(profile.find(manifest), manifest.size(),
-                  "manifest: " + std::string(MPEMU_SOURCE_DIR) +
-                      "/scenarios/profiles/vendor-sample.clevercloud-manifest.json");
-  const fs::path path = fs::temp_directory_path() / "mpemu-no-cooldown.profile.yaml";
-  std::ofstream(path) << profile;
+  const fs::path path = ProfileCopy("mpemu-no-cooldown", {{"VENDOR_KEYS_REFETCH_COOLDOWN_MS: \"50\"",
+                                                           "VENDOR_KEYS_REFETCH_COOLDOWN_MS: \"0\""}});
   auto r = RunProcess({kMpemu, "run", "--vendor", path.string(), kScenarios, "--name",
                        "stackit.keys.unknown-kid-flood", "--strict"},
                       60000);

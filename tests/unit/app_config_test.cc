@@ -73,12 +73,35 @@ TEST(AppConfigTest, BadValuesNameFileLineAndField) {
       {"state: [a]\n", "m.yaml:1:8: state: ", "expected a string"},
       {"stackit:\n  issuer: [x]\n", "m.yaml:2:11: stackit.issuer: ", "expected a string"},
       {"- a\n- b\n", "m.yaml:1:1: document: ", "expected a mapping"},
+      {"proxy:\n  port: 70000\n", "m.yaml:2:9: proxy.port: ", "0..65535"},
+      {"tls:\n  enabled: maybe\n", "m.yaml:2:12: tls.enabled: ", "expected"},
+      {"hosts:\n  keys.example: stackit.nope\n", "m.yaml:2:17: hosts.keys.example: ", "unknown kind"},
+      {"hosts:\n  Keys.Example: stackit.keys\n", "m.yaml:2:17: hosts.Keys.Example: ", "lower-case DNS name"},
   };
   for (const auto& c : cases) {
     StatusOr<EmulatorConfig> config = ParseConfigText(c.yaml, "m.yaml");
     EXPECT_THAT(config, StatusIs(StatusCode::kInvalidArgument, StartsWith(c.prefix))) << c.yaml;
     EXPECT_THAT(config, StatusIs(StatusCode::kInvalidArgument, HasSubstr(c.message))) << c.yaml;
   }
+}
+
+TEST(AppConfigTest, RealHostnamesDefaultsAndOverrides) {
+  const EmulatorConfig defaults = DefaultConfig();
+  EXPECT_FALSE(defaults.tls);
+  EXPECT_EQ(defaults.proxy_port, -1);
+  EXPECT_EQ(defaults.hosts.at("keys.marketplace.stackit.cloud"), "stackit.keys");
+  EXPECT_EQ(defaults.hosts.at("api.clever-cloud.com"), "clevercloud.api");
+  EXPECT_EQ(defaults.hosts.at("imp.sandbox.pandium.com"), "pandium");
+  EXPECT_EQ(PreferredHost(defaults.hosts, "pandium"), "imp.pandium.io");
+  StatusOr<EmulatorConfig> c = ParseConfigText(
+      "tls: {enabled: true, port: 8943}\nproxy: {port: 8901}\nhosts: {keys.example.test: stackit.keys}\n", "m.yaml");
+  ASSERT_OK(c.status());
+  EXPECT_TRUE(c->tls);
+  EXPECT_EQ(c->tls_port, 8943);
+  EXPECT_EQ(c->proxy_port, 8901);
+  EXPECT_EQ(c->hosts, (std::map<std::string, std::string>{{"keys.example.test", "stackit.keys"}}));
+  EXPECT_EQ(PreferredHost(c->hosts, "stackit.keys"), "keys.example.test");
+  EXPECT_EQ(PreferredHost(c->hosts, "pandium"), "");
 }
 
 TEST(AppConfigTest, SyntaxErrorsAreLocated) {

@@ -400,5 +400,54 @@ TEST(ParseJsonBodyTest, SyntaxErrorsNameTheByteOffset) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("malformed JSON body at byte")));
 }
 
+
+// Virtual hosts: a production hostname reaches only its own services, with its path prefix.
+class VirtualHostTest : public PipelineTest {
+ protected:
+  VirtualHostTest() {
+    pipeline_.AddVirtualHost({"widgets.example", "widget", {"widget"}, ""});
+    pipeline_.AddVirtualHost({"gadgets.example", "gadget", {"gadget"}, "/gadgets"});
+  }
+  Reply SendTo(const std::string& host, const std::string& path, bool require_virtual_host = false) {
+    Request r;
+    r.method = "GET";
+    r.path = path;
+    r.host = host;
+    r.via = "proxy";
+    r.require_virtual_host = require_virtual_host;
+    return pipeline_.Handle(r);
+  }
+};
+
+TEST_F(VirtualHostTest, AHostReachesItsOwnServicesOnly) {
+  EXPECT_EQ(SendTo("widgets.example", "/widgets/w-1").status, 200);
+  // The gadget route exists, but not under this host: 404 in the host's own dialect.
+  Reply other = SendTo("widgets.example", "/gadgets/health");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(json::parse(other.body)["dialect"], "widget");
+  const journal::Entry e = LastEntry();
+  EXPECT_EQ(e.host, "widgets.example");
+  EXPECT_EQ(e.via, "proxy");
+  EXPECT_EQ(e.service, "widget");
+}
+
+TEST_F(VirtualHostTest, PathPrefixIsAddedUnlessAlreadyThere) {
+  Reply r = SendTo("gadgets.example", "/health");
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(LastEntry().path, "/gadgets/health");
+  EXPECT_EQ(SendTo("gadgets.example", "/gadgets/health").status, 200);
+  EXPECT_EQ(LastEntry().path, "/gadgets/health");
+}
+
+TEST_F(VirtualHostTest, UnknownHostsAreServedNormallyUnlessAVirtualHostIsRequired) {
+  EXPECT_EQ(SendTo("127.0.0.1", "/gadgets/health").status, 200);
+  Reply refused = SendTo("evil.example", "/gadgets/health", /*require_virtual_host=*/true);
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_THAT(refused.body, HasSubstr("evil.example"));
+  EXPECT_THAT(refused.body, HasSubstr("widgets.example, gadgets.example"));
+  EXPECT_TRUE(handled_.empty());
+  EXPECT_EQ(LastEntry().route, "proxy.refused");
+}
+
 }  // namespace
 }  // namespace mpemu::http

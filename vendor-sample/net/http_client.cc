@@ -2,7 +2,9 @@
 
 #include <httplib.h>
 
+#include <cctype>
 #include <chrono>
+#include <cstdlib>
 
 #include "vendor-sample/net/url.h"
 
@@ -16,9 +18,77 @@ struct HttpClient::Connection {
 
 namespace {
 constexpr size_t kMaxIdlePerOrigin = 4;
+
+std::string Env(const char* upper, const char* lower) {
+  const char* v = std::getenv(lower);
+  if (v == nullptr || *v == '\0') v = std::getenv(upper);
+  return v == nullptr ? "" : v;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// "http://127.0.0.1:8901" (or "127.0.0.1:8901") -> host and port; an unusable value: no proxy.
+HttpClient::Proxy ParseProxy(const std::string& value) {
+  HttpClient::Proxy proxy;
+  std::string rest = value;
+  const size_t scheme = rest.find("://");
+  if (scheme != std::string::npos) rest = rest.substr(scheme + 3);
+  rest = rest.substr(0, rest.find('/'));
+  const size_t colon = rest.rfind(':');
+  if (colon == std::string::npos || colon == 0) return proxy;
+  try {
+    proxy.port = std::stoi(rest.substr(colon + 1));
+  } catch (const std::exception&) {
+    return proxy;
+  }
+  proxy.host = rest.substr(0, colon);
+  if (proxy.host.size() > 2 && proxy.host.front() == '[') proxy.host = proxy.host.substr(1, proxy.host.size() - 2);
+  return proxy;
+}
+
 }  // namespace
 
-HttpClient::HttpClient(int64_t timeout_ms) : timeout_ms_(timeout_ms) {}
+HttpClient::HttpClient(int64_t timeout_ms)
+    : timeout_ms_(timeout_ms),
+      https_proxy_(ParseProxy(Env("HTTPS_PROXY", "https_proxy"))),
+      http_proxy_(ParseProxy(Env("HTTP_PROXY", "http_proxy"))) {
+  std::string list = Lower(Env("NO_PROXY", "no_proxy"));
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    std::string entry = list.substr(start, comma - start);
+    entry.erase(0, entry.find_first_not_of(' '));
+    entry.erase(entry.find_last_not_of(' ') + 1);
+    if (!entry.empty() && entry.front() == '.') entry.erase(0, 1);
+    if (!entry.empty()) no_proxy_.push_back(entry);
+    start = comma + 1;
+  }
+}
+
+HttpClient::Proxy HttpClient::ProxyFor(const std::string& origin) const {
+  const bool https = origin.rfind("https://", 0) == 0;
+  const Proxy& proxy = https ? https_proxy_ : http_proxy_;
+  if (proxy.host.empty()) return proxy;
+  std::string host = Lower(origin.substr(origin.find("://") + 3));
+  if (!host.empty() && host.front() == '[') {
+    host = host.substr(1, host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.rfind(':') == std::string::npos ? host.size() : host.rfind(':'));
+  }
+  for (const std::string& entry : no_proxy_) {
+    // NO_PROXY as curl reads it: "*", an exact host, or a domain suffix.
+    if (entry == "*" || host == entry ||
+        (host.size() > entry.size() && host.compare(host.size() - entry.size(), entry.size(), entry) == 0 &&
+         host[host.size() - entry.size() - 1] == '.')) {
+      return Proxy{};
+    }
+  }
+  return proxy;
+}
 
 HttpClient::~HttpClient() = default;
 
@@ -42,6 +112,9 @@ std::unique_ptr<HttpClient::Connection> HttpClient::Acquire(const std::string& o
   client.set_connection_timeout(sec, usec);
   client.set_read_timeout(sec, usec);
   client.set_write_timeout(sec, usec);
+  // TLS trust is OpenSSL's default, which honours SSL_CERT_FILE / SSL_CERT_DIR.
+  const Proxy proxy = ProxyFor(origin);
+  if (!proxy.host.empty()) client.set_proxy(proxy.host.c_str(), proxy.port);
   return c;
 }
 

@@ -50,12 +50,25 @@ class HttpClient : public HttpSender {
 
   StatusOr<HttpResponse> Send(const HttpRequest& request) override;
 
+  // The proxy for an origin, from the environment as curl and Python requests read it
+  // (HTTPS_PROXY / HTTP_PROXY, lower case too, minus NO_PROXY): how a vendor's unmodified code
+  // reaches mpemu under the marketplaces' real hostnames. Empty host: connect directly.
+  struct Proxy {
+    std::string host;
+    int port = 0;
+  };
+  Proxy ProxyFor(const std::string& origin) const;
+
  private:
   struct Connection;
   std::unique_ptr<Connection> Acquire(const std::string& origin);
   void Release(std::unique_ptr<Connection> connection);
 
+
   const int64_t timeout_ms_;
+  Proxy https_proxy_;
+  Proxy http_proxy_;
+  std::vector<std::string> no_proxy_;
   std::mutex mu_;
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle_;  // by origin
 };
