@@ -1,5 +1,5 @@
 // The emulator's configuration file (YAML). Every section is optional; with no file at all the
-// defaults make `mpemu serve` useful. See docs/configuration.md for the reference.
+// defaults make `mpemu serve` useful. Each marketplace section is documented in its config.h.
 //
 //   server:  { host: 127.0.0.1, port: 8900, maxBodyBytes: 1048576, threads: 64 }
 //   state:   mpemu.db          # optional SQLite state file (same as --state)
