@@ -17,9 +17,17 @@ httplib::Headers ToHeaders(const std::multimap<std::string, std::string>& in) {
   return out;
 }
 
-std::unique_ptr<httplib::Client> NewClient(int port) {
-  auto client = std::make_unique<httplib::Client>("127.0.0.1", port);
-  client->set_keep_alive(true);
+std::unique_ptr<httplib::Client> NewClient(int port, const LoadSpec* spec = nullptr) {
+  std::unique_ptr<httplib::Client> client;
+  if (spec != nullptr && spec->proxy_port != 0) {
+    client = std::make_unique<httplib::Client>("https://" + spec->tls_host);
+    client->set_proxy("127.0.0.1", spec->proxy_port);
+    client->set_ca_cert_path(spec->ca_file.c_str());
+    client->enable_server_certificate_verification(true);
+  } else {
+    client = std::make_unique<httplib::Client>("127.0.0.1", port);
+  }
+  client->set_keep_alive(spec == nullptr || !spec->new_connection_each);
   client->set_tcp_nodelay(true);  // the library's default is false: 40 ms stalls otherwise
   client->set_connection_timeout(5, 0);
   client->set_read_timeout(30, 0);
@@ -58,7 +66,7 @@ LoadResult RunLoad(int port, const LoadSpec& spec, int connections, double warmu
   threads.reserve(static_cast<size_t>(connections));
   for (int c = 0; c < connections; ++c) {
     threads.emplace_back([&, c] {
-      auto client = NewClient(port);
+      auto client = NewClient(port, &spec);
       std::vector<float>& lat = latencies[static_cast<size_t>(c)];
       lat.reserve(1 << 16);
       std::string path = spec.path;
@@ -78,7 +86,7 @@ LoadResult RunLoad(int port, const LoadSpec& spec, int connections, double warmu
         const auto t1 = Clock::now();
         if (!r) {
           note_error(httplib::to_string(r.error()));
-          client = NewClient(port);
+          client = NewClient(port, &spec);
           continue;
         }
         if (spec.expect_status != 0 && r->status != spec.expect_status) {

@@ -20,6 +20,13 @@ struct LoadSpec {
   // When set, the path of a connection's next request, from its previous answer's body (the list
   // benchmark follows cursors with it). Empty result: `path` again.
   std::function<std::string(const std::string& body)> next_path;
+  // Through mpemu's proxy instead of straight to `port`: HTTPS to `tls_host` (an emulated
+  // production hostname), tunnelled with CONNECT via 127.0.0.1:proxy_port, trusting `ca_file`.
+  std::string tls_host;
+  int proxy_port = 0;
+  std::string ca_file;
+  // A new connection (and TLS handshake) for every request instead of keep-alive.
+  bool new_connection_each = false;
 };
 
 struct LoadResult {

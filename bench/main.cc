@@ -5,7 +5,7 @@
 //
 // --bin is the build directory holding `mpemu` and `vendor-sample/vendor-sample` (default: the one
 // this program was built in), --src the source tree (scenarios, test keys). --only takes a
-// comma-separated subset of: suite, http, mint, verify, startup, memory, list. A repetition during
+// comma-separated subset of: suite, http, proxy, mint, verify, startup, memory, list. A repetition during
 // which other processes used more than --foreign-limit percent of the CPUs (default 10) is taken
 // again, up to --attempts times in all (default 3).
 //
@@ -520,6 +520,64 @@ void BenchHttp(const Options& o) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 2b. Real hostnames: keys.json over HTTPS through the proxy (CONNECT, TLS with the local CA's
+// leaf, relay to the TLS backend) against the same request in plain HTTP to the emulator.
+
+void BenchProxy(const Options& o) {
+  Section("real hostnames: GET https://keys.marketplace.stackit.cloud/... through the proxy vs "
+          "plain HTTP to the emulator");
+  Server emu = StartServer({SelfPath(), "serve", o.src + "/tests/support/testdata/keys", "0", "", "proxy"});
+  std::smatch m;
+  if (!std::regex_search(emu.banner, m, std::regex(R"( proxy (\d+) ca (\S+))"))) {
+    Fail("the emulator did not report its proxy: " + emu.banner);
+  }
+  LoadSpec direct;
+  direct.path = "/v1/resolve-customer/keys.json";
+  LoadSpec tunnelled = direct;
+  tunnelled.tls_host = "keys.marketplace.stackit.cloud";
+  tunnelled.proxy_port = std::atoi(m[1].str().c_str());
+  tunnelled.ca_file = m[2].str();
+  LoadSpec handshakes = tunnelled;
+  handshakes.new_connection_each = true;
+  const int conns = 2;
+  std::vector<double> d_rps, t_rps, h_rps, d50, t50, h50, t_cpu, d_cpu, h_cpu;
+  for (int rep = 0; rep < o.reps; ++rep) {
+    LoadResult a, b, c;
+    Measure([&] {
+      a = RunLoad(emu.port, direct, conns, o.warmup, o.secs, emu.child.pid);
+      b = RunLoad(emu.port, tunnelled, conns, o.warmup, o.secs, emu.child.pid);
+      c = RunLoad(emu.port, handshakes, conns, o.warmup, o.secs, emu.child.pid);
+      std::printf("  rep %d c=%d  http %6.0f/s p50 %5.0f us cpu %5.1f us | proxy+TLS keep-alive %6.0f/s p50 %5.0f "
+                  "us cpu %5.1f us | new TLS connection each %6.0f/s p50 %5.0f us cpu %6.1f us\n",
+                  rep + 1, conns, a.rps, a.p50_us, a.server_cpu_us, b.rps, b.p50_us, b.server_cpu_us, c.rps,
+                  c.p50_us, c.server_cpu_us);
+      return std::max({a.foreign, b.foreign, c.foreign});
+    });
+    for (const LoadResult* r : {&a, &b, &c}) {
+      if (r->errors) Fail("requests failed during the proxy run: " + r->first_error);
+    }
+    d_rps.push_back(a.rps);
+    t_rps.push_back(b.rps);
+    h_rps.push_back(c.rps);
+    d50.push_back(a.p50_us);
+    t50.push_back(b.p50_us);
+    h50.push_back(c.p50_us);
+    d_cpu.push_back(a.server_cpu_us);
+    t_cpu.push_back(b.server_cpu_us);
+    h_cpu.push_back(c.server_cpu_us);
+  }
+  Add({"keys.json through the proxy, HTTPS keep-alive, 2 conn: req/s (p50); server CPU/request",
+       Thousands(Median(t_rps)) + "/s (" + Us(Median(t50)) + "); " + Fmt("%.1f us", Median(t_cpu)),
+       Thousands(Median(d_rps)) + "/s (" + Us(Median(d50)) + "); " + Fmt("%.1f us", Median(d_cpu)) + " plain HTTP",
+       Fmt("%.3f", Median(t_rps) / Median(d_rps)), "-", "-"});
+  Add({"keys.json through the proxy, a new CONNECT + TLS handshake per request, 2 conn: req/s (p50); server CPU/request",
+       Thousands(Median(h_rps)) + "/s (" + Us(Median(h50)) + "); " + Fmt("%.1f us", Median(h_cpu)), "-", "-", "-",
+       "-"});
+  StopServer(emu);
+  std::remove(tunnelled.ca_file.c_str());
+}
+
+// ---------------------------------------------------------------------------------------------
 // 3. Redirect-token minting over the control API against raw RSA signatures with the same key
 
 void BenchMint(const Options& o) {
@@ -990,6 +1048,7 @@ int Main(int argc, char** argv) {
               CpuModel().c_str(), load_before.c_str(), o.bin.c_str());
   if (o.Want("suite")) BenchSuite(o);
   if (o.Want("http")) BenchHttp(o);
+  if (o.Want("proxy")) BenchProxy(o);
   if (o.Want("mint")) BenchMint(o);
   if (o.Want("verify")) BenchVerify(o);
   if (o.Want("startup")) BenchStartup(o);
@@ -1004,7 +1063,8 @@ int Main(int argc, char** argv) {
 
 int main(int argc, char** argv) try {
   if (argc >= 4 && std::string(argv[1]) == "serve") {
-    return mpemu::bench::ServeEmulator(argv[2], std::atol(argv[3]), argc >= 5 ? argv[4] : "");
+    return mpemu::bench::ServeEmulator(argv[2], std::atol(argv[3]), argc >= 5 ? argv[4] : "",
+                                       argc >= 6 && std::string(argv[5]) == "proxy");
   }
   if (argc >= 3 && std::string(argv[1]) == "serve-bare") return mpemu::bench::ServeBare(argv[2]);
   if (argc >= 6 && std::string(argv[1]) == "load") {

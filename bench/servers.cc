@@ -19,6 +19,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -95,7 +96,7 @@ std::unique_ptr<crypto::KeySource> NewFileKeySource(const std::string& dir) {
   return std::make_unique<FileKeySource>(dir);
 }
 
-int ServeEmulator(const std::string& keys_dir, long subscriptions, const std::string& state_file) {
+int ServeEmulator(const std::string& keys_dir, long subscriptions, const std::string& state_file, bool proxy) {
   sigset_t stop;
   BlockStopSignals(&stop);
   app::EmulatorOptions options;
@@ -104,6 +105,7 @@ int ServeEmulator(const std::string& keys_dir, long subscriptions, const std::st
   options.config.server.port = 0;
   options.config.state_file = state_file;
   options.keys = NewFileKeySource(keys_dir);
+  if (proxy) options.config.proxy_port = 0;
   auto created = app::Emulator::Create(std::move(options));
   if (!created.ok()) Die(created.status().ToString());
   app::Emulator& emulator = **created;
@@ -112,10 +114,21 @@ int ServeEmulator(const std::string& keys_dir, long subscriptions, const std::st
   const auto t0 = Clock::now();
   size_t body_bytes = 0;
   if (Status s = Seed(emulator, subscriptions, &body_bytes); !s.ok()) Die(s.ToString());
+  std::string proxy_note;
+  if (proxy) {
+    // The CA next to the state a vendor would trust: a file the load generator can point at.
+    char ca_template[] = "/tmp/mpemu-bench-ca-XXXXXX";
+    const int fd = mkstemp(ca_template);
+    if (fd < 0) Die("cannot create a CA file");
+    close(fd);
+    std::ofstream(ca_template) << emulator.ca()->cert_pem();
+    proxy_note = " proxy " + std::to_string(emulator.proxy_port()) + " ca " + ca_template;
+  }
   std::printf(
-      "port %d seeded %ld in %.0f ms (stored JSON %.0f B each)\n", emulator.port(), subscriptions,
+      "port %d seeded %ld in %.0f ms (stored JSON %.0f B each)%s\n", emulator.port(), subscriptions,
       SecondsSince(t0) * 1000,
-      subscriptions ? static_cast<double>(body_bytes) / static_cast<double>(subscriptions) : 0.0);
+      subscriptions ? static_cast<double>(body_bytes) / static_cast<double>(subscriptions) : 0.0,
+      proxy_note.c_str());
   std::fflush(stdout);
   int sig = 0;
   sigwait(&stop, &sig);

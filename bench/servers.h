@@ -14,7 +14,8 @@ namespace mpemu::bench {
 std::unique_ptr<crypto::KeySource> NewFileKeySource(const std::string& dir);
 
 // `mpemu_bench serve KEYS_DIR N [STATE_FILE]`
-int ServeEmulator(const std::string& keys_dir, long subscriptions, const std::string& state_file);
+int ServeEmulator(const std::string& keys_dir, long subscriptions, const std::string& state_file,
+                  bool proxy = false);
 // `mpemu_bench serve-bare ROUTES_JSON`
 int ServeBare(const std::string& routes_file);
 

@@ -187,7 +187,9 @@ nlohmann::json ToJson(const Config& c) {
                         {"requireJti", a.require_jti},
                         {"catalogue", catalogue}});
   }
-  return {{"accounts", accounts}};
+  nlohmann::json j = {{"accounts", accounts}};
+  if (!c.entry_origin.empty()) j["entryOrigin"] = c.entry_origin;
+  return j;
 }
 
 }  // namespace mpemu::pandium

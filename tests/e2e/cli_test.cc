@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <string>
@@ -101,6 +102,63 @@ TEST_F(CliTest, ServeSubscribeAdvanceAndList) {
   StatusOr<int> stopped = serve.Stop(SIGTERM, 10000);
   ASSERT_OK(stopped);
   EXPECT_EQ(*stopped, 0);
+}
+
+// `serve --proxy-port 0 --tls` prints where the proxy and HTTPS listen; `mpemu ca` gets the CA from
+// the running emulator or straight from its state file, and both are the same certificate.
+TEST_F(CliTest, ServeWithProxyAndTlsAndTheCaCommand) {
+  const std::string dir = ::testing::TempDir() + "mpemu-cli-ca-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  const std::string state = dir + "/state.db";
+  ChildProcess serve;
+  ASSERT_OK(serve.Start({Mpemu(), "serve", "--port", "0", "--proxy-port", "0", "--tls", "--state", state,
+                         "--emulate-host", "keys.example.test=stackit.keys"}));
+  StatusOr<std::string> line = serve.WaitForLine("listening on", 20000);
+  ASSERT_OK(line);
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(*line, m, std::regex(R"(listening on (http://127\.0\.0\.1:\d+))"))) << *line;
+  const std::string url = m[1];
+  StatusOr<std::string> https = serve.WaitForLine("HTTPS:", 20000);
+  ASSERT_OK(https);
+  EXPECT_THAT(*https, ::testing::ContainsRegex(R"(https://127\.0\.0\.1:[1-9][0-9]*)"));
+  StatusOr<std::string> proxy = serve.WaitForLine("proxy:", 20000);
+  ASSERT_OK(proxy);
+  ASSERT_TRUE(std::regex_search(*proxy, m, std::regex(R"((http://127\.0\.0\.1:\d+))"))) << *proxy;
+  const std::string proxy_url = m[1];
+  StatusOr<std::string> added = serve.WaitForLine("https://keys.example.test -> stackit.keys", 20000);
+  ASSERT_OK(added);
+
+  RunResult from_server = Client(url, {"ca", "-o", dir + "/ca.pem"});
+  ASSERT_EQ(from_server.exit_code, 0) << from_server.err;
+  EXPECT_THAT(from_server.err, HasSubstr("wrote the CA certificate"));
+  RunResult from_state = Run({"ca", "--state", state});
+  ASSERT_EQ(from_state.exit_code, 0) << from_state.err;
+  std::ifstream in(dir + "/ca.pem");
+  const std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_THAT(pem, ::testing::StartsWith("-----BEGIN CERTIFICATE-----"));
+  EXPECT_EQ(pem, from_state.out);
+
+  // The added host answers through the proxy with a certificate the CA vouches for.
+  StatusOr<RunResult> curl = RunProcess({"curl", "-sS", "-m", "10", "--proxy", proxy_url, "--cacert", dir + "/ca.pem",
+                                         "https://keys.example.test/v1/resolve-customer/keys.json"},
+                                        20000);
+  ASSERT_OK(curl);
+  EXPECT_EQ(curl->exit_code, 0) << curl->err;
+  EXPECT_TRUE(json::parse(curl->out, nullptr, false).is_object()) << curl->out;
+  RunResult journal = Client(url, {"journal", "--via", "proxy"});
+  EXPECT_THAT(journal.out, HasSubstr("[proxy keys.example.test] /v1/resolve-customer/keys.json"));
+
+  ASSERT_OK(serve.Stop(SIGTERM, 10000).status());
+  RunResult unreachable = Client(url, {"ca"});
+  EXPECT_EQ(unreachable.exit_code, 2);
+  EXPECT_THAT(unreachable.err, HasSubstr("--state"));
+  RunResult bad_host = Run({"serve", "--port", "0", "--emulate-host", "nonsense"});
+  EXPECT_EQ(bad_host.exit_code, 2);
+  EXPECT_THAT(bad_host.err, HasSubstr("NAME=KIND"));
+  RunResult bad_kind = Run({"serve", "--port", "0", "--emulate-host", "x.example=stackit.nope"});
+  EXPECT_EQ(bad_kind.exit_code, 2);
+  EXPECT_THAT(bad_kind.err, HasSubstr("unknown kind"));
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(CliTest, BadArgumentsExitWithTwo) {

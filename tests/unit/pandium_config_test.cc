@@ -35,6 +35,16 @@ TEST(PandiumConfigTest, DefaultsMakeASandboxAccount) {
   EXPECT_EQ(a.catalogue[3].id, "netsuite");
 }
 
+TEST(PandiumConfigTest, EntryOriginNamesAProductionHost) {
+  StatusOr<Config> c = Parse("pandium:\n  entryOrigin: https://imp.pandium.io/\n");
+  ASSERT_OK(c);
+  EXPECT_EQ(c->entry_origin, "https://imp.pandium.io");
+  EXPECT_EQ(ToJson(*c)["entryOrigin"], "https://imp.pandium.io");
+  EXPECT_FALSE(ToJson(DefaultConfig()).contains("entryOrigin"));
+  EXPECT_THAT(Parse("pandium:\n  entryOrigin: imp.pandium.io\n"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("pandium.entryOrigin")));
+}
+
 TEST(PandiumConfigTest, AnEmptySectionKeepsTheDefaults) {
   StatusOr<Config> c = Parse("other: 1\n");
   ASSERT_OK(c);
