@@ -39,20 +39,10 @@ except Exception as e:
 print(json.dumps(claims))
 )PY";
 
-// The first interpreter that imports jwt and cryptography (Debian's python3-jwt lives in the system
-// Python; a pyenv python3 earlier in PATH may lack it).
-std::string FindPythonWithJwt() {
-  for (const char* python : {"/usr/bin/python3", "python3"}) {
-    StatusOr<RunResult> r = RunProcess({python, "-c", "import jwt, cryptography"}, 10000);
-    if (r.ok() && r->exit_code == 0) return python;
-  }
-  return "";
-}
-
 class JwtInteropTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    python_ = FindPythonWithJwt();
+    python_ = ::mpemu::testing::FindPythonWith("jwt, cryptography");
     // tools/setup installs python3-jwt and python3-cryptography: their absence is a broken setup.
     if (python_.empty()) FAIL() << "python3 with the jwt (PyJWT) and cryptography modules is not installed (run tools/setup)";
   }

@@ -63,14 +63,6 @@ except Exception as e:
 print(json.dumps(claims))
 )PY";
 
-std::string FindPythonWithRequestsAndJwt() {
-  for (const char* python : {"/usr/bin/python3", "python3"}) {
-    StatusOr<RunResult> r = RunProcess({python, "-c", "import jwt, requests, cryptography"}, 10000);
-    if (r.ok() && r->exit_code == 0) return python;
-  }
-  return "";
-}
-
 // A raw TCP exchange with the proxy: sends the chunks, half-closes if asked, returns what came back
 // before the server closed (or 2 s passed).
 std::string RawExchange(int port, const std::vector<std::string>& chunks, bool half_close);
@@ -163,7 +155,7 @@ class RealHostnamesTest : public ::testing::Test {
 };
 
 TEST_F(RealHostnamesTest, StackitReferenceCodeVerifiesATokenWithOnlyProxyAndCaSet) {
-  const std::string python = FindPythonWithRequestsAndJwt();
+  const std::string python = ::mpemu::testing::FindPythonWith("jwt, requests, cryptography");
   if (python.empty()) FAIL() << "python3 with requests, jwt and cryptography is missing (run tools/setup)";
   const std::string token = Subscribe();
   const int64_t after = Journal("limit=1000").size();

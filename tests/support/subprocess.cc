@@ -198,4 +198,12 @@ void ChildProcess::Kill() {
   }
 }
 
+std::string FindPythonWith(const std::string& modules) {
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    StatusOr<RunResult> r = RunProcess({python, "-c", "import " + modules}, 10000);
+    if (r.ok() && r->exit_code == 0) return python;
+  }
+  return "";
+}
+
 }  // namespace mpemu::testing
