@@ -6,45 +6,23 @@
 #include <memory>
 
 #include "emulator/cli/commands.h"
+#include "emulator/cli/remote.h"
 #include "emulator/core/duration.h"
 #include "emulator/http/client.h"
 
 namespace mpemu::cli {
 namespace {
 
-struct Global {
-  std::string url;
-  bool json = false;
-};
+// --url and --json, shared by every subcommand of this file.
+using Global = Target;
 
-std::string DefaultUrl() {
-  const char* env = std::getenv("MPEMU_URL");
-  return env && *env ? env : "http://127.0.0.1:8900";
-}
+// The control API calls of this file wait at most this long for an answer.
+constexpr int kReadTimeoutMs = 60000;
 
-// Calls the emulator; prints errors; returns the parsed JSON body (null for empty) or nullopt.
 std::optional<nlohmann::json> Call(const Global& g, const std::string& method, const std::string& path,
                                    const nlohmann::json& body = nullptr, int* exit_code = nullptr,
                                    const http::Headers& headers = {}) {
-  http::Client client(g.url);
-  StatusOr<http::Response> r = body.is_null()
-                                   ? client.Send(method, path, headers)
-                                   : client.Send(method, path, headers, body.dump(), "application/json");
-  if (!r.ok()) {
-    std::fprintf(stderr, "mpemu: cannot reach the emulator at %s: %s\n(start one with `mpemu serve`, or pass --url / set MPEMU_URL)\n",
-                 g.url.c_str(), r.status().message().c_str());
-    if (exit_code) *exit_code = kExitUsage;
-    return std::nullopt;
-  }
-  nlohmann::json parsed = r->body.empty() ? nlohmann::json() : nlohmann::json::parse(r->body, nullptr, false);
-  if (r->status >= 400) {
-    std::fprintf(stderr, "mpemu: %s %s -> %d: %s\n", method.c_str(), path.c_str(), r->status,
-                 parsed.is_object() && parsed.contains("message") ? parsed["message"].get<std::string>().c_str()
-                                                                 : r->body.c_str());
-    if (exit_code) *exit_code = kExitFailed;
-    return std::nullopt;
-  }
-  return parsed;
+  return CallEmulator(g, method, path, body, exit_code, kReadTimeoutMs, headers);
 }
 
 void Print(const Global& g, const nlohmann::json& j, const std::string& human = "") {
@@ -55,9 +33,7 @@ void Print(const Global& g, const nlohmann::json& j, const std::string& human = 
   }
 }
 
-std::string Str(const nlohmann::json& j, const char* key) {
-  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
-}
+std::string Str(const nlohmann::json& j, const char* key) { return StringMember(j, key); }
 
 // "k=v" with v parsed as JSON when it is valid JSON (numbers, true, null, "quoted"), else a string.
 bool ParseAssignment(const std::string& text, std::string* key, nlohmann::json* value) {
@@ -215,7 +191,7 @@ void AddStackitCommands(CLI::App& app, std::shared_ptr<Global> g, int* exit_code
 
 void AddClientCommands(CLI::App& app, int* exit_code) {
   auto g = std::make_shared<Global>();
-  g->url = DefaultUrl();
+  g->url = DefaultEmulatorUrl();
   app.add_option("--url", g->url, "The running emulator (default $MPEMU_URL or http://127.0.0.1:8900)");
   app.add_flag("--json", g->json, "Print raw JSON");
 
