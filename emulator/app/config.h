@@ -6,7 +6,7 @@
 //   stackit: { ... }           # stackit/config.h
 //   clevercloud: { ... }       # clevercloud/config.h
 //   pandium: { ... }           # pandium/config.h
-//   tls:     { enabled: false, port: 0 }   # also serve HTTPS (serve --tls); port 0 picks one
+//   tls:     { enabled: false, port: 8943 }  # also serve HTTPS (serve --tls); port 0 picks one
 //   proxy:   { port: 8901 }                # HTTP proxy for real hostnames (serve --proxy-port)
 //   hosts:   { keys.marketplace.stackit.cloud: stackit.keys, ... }   # replaces the defaults
 #ifndef MPEMU_EMULATOR_APP_CONFIG_H_
@@ -27,6 +27,7 @@
 namespace mpemu::app {
 
 inline constexpr int kDefaultPort = 8900;
+inline constexpr int kDefaultTlsPort = 8943;
 
 // What an emulated production hostname serves: the pipeline service of the same name (and, for
 // Pandium, the path prefix its pages have inside the emulator).
@@ -51,7 +52,7 @@ struct EmulatorConfig {
   clevercloud::Config clevercloud = clevercloud::DefaultConfig();
   pandium::Config pandium = pandium::DefaultConfig();
   bool tls = false;       // also serve HTTPS on tls_port, with a leaf from the local CA
-  int tls_port = 0;       // 0 picks a free port
+  int tls_port = kDefaultTlsPort;  // 0 picks a free port
   int proxy_port = -1;    // -1: no proxy; 0 picks a free port
   std::map<std::string, std::string> hosts = DefaultHosts();  // emulated hostname -> HostKind name
   std::string source = "(built-in defaults)";

@@ -37,6 +37,8 @@ int Serve(const ServeFlags& flags) {
   if (!flags.issuer.empty()) config->stackit.issuer = flags.issuer;
   if (!flags.signup_url.empty()) config->stackit.signup_url = flags.signup_url;
   if (flags.tls || flags.tls_port >= 0) config->tls = true;
+  // `--port 0` asks for free ports: the HTTPS one follows unless given.
+  if (flags.port == 0 && config->tls_port == app::kDefaultTlsPort) config->tls_port = 0;
   if (flags.tls_port >= 0) config->tls_port = flags.tls_port;
   if (flags.proxy_port >= 0) config->proxy_port = flags.proxy_port;
   for (const std::string& assignment : flags.proxy_hosts) {
@@ -114,7 +116,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                     "iss of redirect tokens: self (default), production, or a URL");
   serve->add_option("--signup-url", flags->signup_url, "The vendor's STACKIT signup URL");
   serve->add_flag("--tls", flags->tls, "Also serve the emulator over HTTPS (certificate from the local CA)");
-  serve->add_option("--tls-port", flags->tls_port, "HTTPS port (implies --tls; default 0: a free one, printed)")
+  serve->add_option("--tls-port", flags->tls_port, "HTTPS port (implies --tls; default 8943, or a free one with --port 0)")
       ->check(CLI::Range(0, 65535));
   serve->add_option("--proxy-port", flags->proxy_port,
                     "Also listen as an HTTP proxy that serves the marketplaces' real hostnames (0: a free port)")

@@ -182,6 +182,7 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
   // Start-up needs several RSA keys and scenarios rotate more: generate them ahead, in parallel.
   emulator_options.keys = std::make_unique<crypto::KeyPool>(4, 2);
   emulator_options.config.server.port = 0;
+  emulator_options.config.tls_port = 0;
   emulator_options.config.state_file.clear();
   if (profile->real_hostnames) {
     // The vendor's code knows only production URLs: the proxy serves them, tokens carry the

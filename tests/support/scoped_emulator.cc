@@ -21,6 +21,8 @@ ScopedEmulator::ScopedEmulator(ScopedEmulatorOptions options) {
   if (options.configure) options.configure(emulator_options.config);
   emulator_options.config.server.host = "127.0.0.1";
   emulator_options.config.server.port = 0;
+  emulator_options.config.tls_port = 0;
+  if (emulator_options.config.proxy_port > 0) emulator_options.config.proxy_port = 0;
   emulator_options.keys = std::make_unique<TestKeySource>();
   emulator_options.store = std::move(options.store);
   emulator_options.wall_clock = options.wall_clock;

@@ -13,7 +13,7 @@
 namespace mpemu::testing {
 
 struct ScopedEmulatorOptions {
-  // Applied to the defaults before start (port is forced to 0).
+  // Applied to the defaults before start (ports are forced to 0).
   std::function<void(app::EmulatorConfig&)> configure;
   std::unique_ptr<store::Store> store;  // default: in memory
   const Clock* wall_clock = nullptr;    // default: the real clock

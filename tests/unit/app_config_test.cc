@@ -88,6 +88,7 @@ TEST(AppConfigTest, BadValuesNameFileLineAndField) {
 TEST(AppConfigTest, RealHostnamesDefaultsAndOverrides) {
   const EmulatorConfig defaults = DefaultConfig();
   EXPECT_FALSE(defaults.tls);
+  EXPECT_EQ(defaults.tls_port, 8943);
   EXPECT_EQ(defaults.proxy_port, -1);
   EXPECT_EQ(defaults.hosts.at("keys.marketplace.stackit.cloud"), "stackit.keys");
   EXPECT_EQ(defaults.hosts.at("api.clever-cloud.com"), "clevercloud.api");
