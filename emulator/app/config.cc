@@ -12,7 +12,7 @@ StatusOr<EmulatorConfig> FromYaml(const YAML::Node& root, const std::string& nam
   c.source = name;
   MPEMU_ASSIGN_OR_RETURN(YamlMap top, YamlMap::From(root, name, ""));
   MPEMU_RETURN_IF_ERROR(
-      top.CheckKeys({"server", "state", "journalCapacity", "stackit", "clevercloud", "pandium",
+      top.CheckKeys({"server", "state", "journalCapacity", "journalMaxBytes", "stackit", "clevercloud", "pandium",
                      "tls", "proxy", "hosts"}));
   MPEMU_ASSIGN_OR_RETURN(YamlMap server, top.Map("server"));
   MPEMU_RETURN_IF_ERROR(server.CheckKeys({"host", "port", "maxBodyBytes", "threads"}));
@@ -34,6 +34,10 @@ StatusOr<EmulatorConfig> FromYaml(const YAML::Node& root, const std::string& nam
   MPEMU_RETURN_IF_ERROR(top.Int("journalCapacity", &v));
   if (v < 10) return top.Error("journalCapacity", "expected at least 10");
   c.journal_capacity = static_cast<size_t>(v);
+  v = static_cast<int64_t>(c.journal_max_bytes);
+  MPEMU_RETURN_IF_ERROR(top.Int("journalMaxBytes", &v));
+  if (v < 1024 * 1024) return top.Error("journalMaxBytes", "expected at least 1048576 (1 MiB)");
+  c.journal_max_bytes = static_cast<size_t>(v);
   MPEMU_ASSIGN_OR_RETURN(YamlMap stackit_section, top.Map("stackit"));
   MPEMU_ASSIGN_OR_RETURN(c.stackit, stackit::ParseConfig(stackit_section));
   MPEMU_ASSIGN_OR_RETURN(YamlMap clevercloud_section, top.Map("clevercloud"));

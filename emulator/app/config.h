@@ -3,6 +3,7 @@
 //
 //   server:  { host: 127.0.0.1, port: 8900, maxBodyBytes: 1048576, threads: 64 }
 //   state:   mpemu.db          # optional SQLite state file (same as --state)
+//   journalCapacity: 20000     # entries kept; journalMaxBytes: 67108864 bounds their stored text
 //   stackit: { ... }           # stackit/config.h
 //   clevercloud: { ... }       # clevercloud/config.h
 //   pandium: { ... }           # pandium/config.h
@@ -21,6 +22,7 @@
 #include "emulator/clevercloud/config.h"
 #include "emulator/core/status.h"
 #include "emulator/http/server.h"
+#include "emulator/journal/journal.h"
 #include "emulator/pandium/config.h"
 #include "emulator/stackit/config.h"
 
@@ -47,7 +49,8 @@ std::string PreferredHost(const std::map<std::string, std::string>& hosts, const
 struct EmulatorConfig {
   http::ServerOptions server;
   std::string state_file;      // empty: in memory
-  size_t journal_capacity = 20000;
+  size_t journal_capacity = 20000;                             // entries
+  size_t journal_max_bytes = journal::Journal::kDefaultMaxBytes;  // stored text
   stackit::Config stackit = stackit::DefaultConfig();
   clevercloud::Config clevercloud = clevercloud::DefaultConfig();
   pandium::Config pandium = pandium::DefaultConfig();

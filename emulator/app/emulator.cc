@@ -45,7 +45,7 @@ Emulator::Emulator(EmulatorOptions options)
       keys_(options.keys ? std::move(options.keys) : std::make_unique<crypto::GeneratingKeySource>()),
       store_(std::move(options.store)),
       clock_(std::make_unique<VirtualClock>(wall_clock_)),
-      journal_(std::make_unique<journal::Journal>(config_.journal_capacity)),
+      journal_(std::make_unique<journal::Journal>(config_.journal_capacity, config_.journal_max_bytes)),
       faults_(std::make_unique<http::FaultInjector>()),
       pipeline_(std::make_unique<http::Pipeline>(clock_.get(), wall_clock_, journal_.get(), faults_.get())),
       background_init_(options.initialize_in_background),
@@ -81,7 +81,8 @@ Emulator::Emulator(EmulatorOptions options)
                         {"version", "0.1.0"},
                         {"marketplaces", marketplaces},
                         {"uptimeMs", wall_clock_->NowMillis() - started_wall_ms_},
-                        {"journalEntries", journal_->size()}};
+                        {"journalEntries", journal_->size()},
+                        {"journalBytes", journal_->bytes()}};
     if (!started.ok()) j["error"] = started.ToString();
     return j;
   };
@@ -304,7 +305,8 @@ nlohmann::json Emulator::ConfigJson() const {
                         {"maxBodyBytes", config_.server.max_body_bytes},
                         {"threads", config_.server.threads}}},
                       {"state", config_.state_file.empty() ? "memory" : config_.state_file},
-                      {"journalCapacity", config_.journal_capacity}};
+                      {"journalCapacity", config_.journal_capacity},
+                      {"journalMaxBytes", config_.journal_max_bytes}};
   nlohmann::json hosts = nlohmann::json::array();
   for (const http::VirtualHost& v : pipeline_->virtual_hosts()) {
     hosts.push_back({{"host", v.name}, {"kind", v.kind}});

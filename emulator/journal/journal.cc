@@ -30,13 +30,26 @@ bool Matches(const Entry& e, const Filter& f) {
 
 }  // namespace
 
+size_t Journal::SizeOf(const Entry& e) {
+  size_t n = sizeof(Entry) + e.direction.size() + e.service.size() + e.route.size() + e.host.size() +
+             e.via.size() + e.method.size() + e.path.size() + e.query.size() + e.body.size() +
+             e.reply_content_type.size() + e.reply_body.size() + e.fault.size() + e.remote_addr.size();
+  for (const auto& [name, value] : e.headers) n += name.size() + value.size() + 2 * sizeof(std::string);
+  return n;
+}
+
 int64_t Journal::Record(Entry entry) {
   Truncate(entry.body);
   Truncate(entry.reply_body);
+  const size_t size = SizeOf(entry);
   std::lock_guard<std::mutex> lock(mu_);
   entry.seq = next_seq_++;
   entries_.push_back(std::move(entry));
-  while (entries_.size() > capacity_) entries_.pop_front();
+  bytes_ += size;
+  while (entries_.size() > capacity_ || (bytes_ > max_bytes_ && entries_.size() > 1)) {
+    bytes_ -= SizeOf(entries_.front());
+    entries_.pop_front();
+  }
   return entries_.back().seq;
 }
 
@@ -58,6 +71,12 @@ int64_t Journal::NextSeq() const {
 void Journal::Clear() {
   std::lock_guard<std::mutex> lock(mu_);
   entries_.clear();
+  bytes_ = 0;
+}
+
+size_t Journal::bytes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return bytes_;
 }
 
 size_t Journal::size() const {

@@ -1,7 +1,10 @@
 // The request journal: every request the emulator received (and, later, every call it made to a
 // vendor), with its reply. It is the evidence behind every harness expectation.
 //
-// Bounded ring: the oldest entries are dropped beyond `capacity`. Thread-safe.
+// Bounded ring: the oldest entries are dropped beyond `capacity` entries or `max_bytes` of stored
+// text (bodies, headers, paths), whichever comes first; the newest entry is always kept. The byte
+// budget keeps a long-running `mpemu serve` small when replies are large (20,000 list pages of
+// 64 KiB would otherwise hold 1.2 GB). Thread-safe.
 #ifndef MPEMU_EMULATOR_JOURNAL_JOURNAL_H_
 #define MPEMU_EMULATOR_JOURNAL_JOURNAL_H_
 
@@ -58,7 +61,10 @@ class Journal {
  public:
   static constexpr size_t kMaxBodyBytes = 64 * 1024;
 
-  explicit Journal(size_t capacity = 20000) : capacity_(capacity) {}
+  static constexpr size_t kDefaultMaxBytes = 64 * 1024 * 1024;
+
+  explicit Journal(size_t capacity = 20000, size_t max_bytes = kDefaultMaxBytes)
+      : capacity_(capacity), max_bytes_(max_bytes) {}
   Journal(const Journal&) = delete;
   Journal& operator=(const Journal&) = delete;
 
@@ -69,13 +75,19 @@ class Journal {
   int64_t NextSeq() const;
   void Clear();
   size_t size() const;
+  // The stored text of the entries held now, in bytes (what max_bytes bounds).
+  size_t bytes() const;
 
   static nlohmann::json ToJson(const Entry& entry);
 
  private:
+  static size_t SizeOf(const Entry& e);
+
   const size_t capacity_;
+  const size_t max_bytes_;
   mutable std::mutex mu_;
   std::deque<Entry> entries_;
+  size_t bytes_ = 0;
   int64_t next_seq_ = 1;
 };
 

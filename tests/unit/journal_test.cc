@@ -47,6 +47,29 @@ TEST(JournalTest, RingDropsTheOldestBeyondCapacity) {
   EXPECT_EQ(journal.Query({})[0].path, "/3");
 }
 
+TEST(JournalTest, ByteBudgetDropsTheOldestAndKeepsTheNewest) {
+  Journal journal(1000, 300 * 1024);
+  for (int i = 1; i <= 10; ++i) {
+    Entry e = MakeEntry("GET", "/" + std::to_string(i), 200);
+    e.reply_body = std::string(60 * 1024, 'x');
+    journal.Record(e);
+  }
+  // Four entries of ~60 KiB fit in 300 KiB, five do not.
+  EXPECT_EQ(Seqs(journal.Query({})), (std::vector<int64_t>{7, 8, 9, 10}));
+  EXPECT_LE(journal.bytes(), 300u * 1024);
+  EXPECT_GT(journal.bytes(), 4u * 60 * 1024);
+  // An entry larger than the whole budget is still kept, alone.
+  Entry huge = MakeEntry("GET", "/huge", 200);
+  huge.body = std::string(Journal::kMaxBodyBytes, 'b');
+  huge.reply_body = std::string(Journal::kMaxBodyBytes, 'r');
+  Journal small(1000, 1024);
+  small.Record(MakeEntry("GET", "/first", 200));
+  small.Record(huge);
+  EXPECT_EQ(Seqs(small.Query({})), (std::vector<int64_t>{2}));
+  small.Clear();
+  EXPECT_EQ(small.bytes(), 0u);
+}
+
 TEST(JournalTest, ClearNeverReusesSequenceNumbers) {
   Journal journal;
   journal.Record(MakeEntry("GET", "/a", 200));
