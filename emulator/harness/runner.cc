@@ -411,6 +411,10 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
   const bool tty = ::isatty(STDOUT_FILENO) && &out == &std::cout;
   out << "mpemu run: " << selected.size() << " scenario(s) against " << profile->name << " at " << vendor_url
       << " (emulator " << emulator->base_url() << ")\n";
+  if (profile->real_hostnames) {
+    out << "mpemu run: real hostnames through the proxy " << emulator->proxy_url() << ", CA "
+        << files.value("caCert", "") << "\n";
+  }
   size_t index = 0;
   bool stop = false;
   for (const Scenario* s : selected) {
