@@ -97,6 +97,7 @@ std::unique_ptr<crypto::KeySource> NewFileKeySource(const std::string& dir) {
 }
 
 int ServeEmulator(const std::string& keys_dir, long subscriptions, const std::string& state_file, bool proxy) {
+  app::TuneProcessForServing();  // as mpemu's main does
   sigset_t stop;
   BlockStopSignals(&stop);
   app::EmulatorOptions options;

@@ -1,6 +1,10 @@
 #include "emulator/app/emulator.h"
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <mutex>
+#include <thread>
 
 #include "emulator/control/control_api.h"
 #include "emulator/core/time_format.h"
@@ -132,6 +136,18 @@ std::string Emulator::proxy_url() const {
   if (!proxy_) return "";
   const std::string host = config_.server.host == "0.0.0.0" ? "127.0.0.1" : config_.server.host;
   return "http://" + host + ":" + std::to_string(proxy_->port());
+}
+
+void TuneProcessForServing() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    std::thread([] {
+      for (;;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        malloc_trim(0);
+      }
+    }).detach();
+  });
 }
 
 StatusOr<crypto::CertificateAuthority> LoadOrCreateLocalCa(store::Store& store, IdGenerator& ids,

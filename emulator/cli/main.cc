@@ -1,9 +1,11 @@
 // mpemu: parses the command line and hands over to a command. Nothing else lives here.
 #include <CLI/CLI.hpp>
 
+#include "emulator/app/emulator.h"
 #include "emulator/cli/commands.h"
 
 int main(int argc, char** argv) {
+  mpemu::app::TuneProcessForServing();
   CLI::App app{"mpemu: offline emulator and conformance harness for SaaS marketplace integrations"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "mpemu 0.1.0");
