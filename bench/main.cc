@@ -540,7 +540,7 @@ void BenchProxy(const Options& o) {
   LoadSpec handshakes = tunnelled;
   handshakes.new_connection_each = true;
   const int conns = 2;
-  std::vector<double> d_rps, t_rps, h_rps, d50, t50, h50, t_cpu, d_cpu, h_cpu;
+  std::vector<LoadResult> plain, kept_alive, handshaking;
   for (int rep = 0; rep < o.reps; ++rep) {
     LoadResult a, b, c;
     Measure([&] {
@@ -556,23 +556,25 @@ void BenchProxy(const Options& o) {
     for (const LoadResult* r : {&a, &b, &c}) {
       if (r->errors) Fail("requests failed during the proxy run: " + r->first_error);
     }
-    d_rps.push_back(a.rps);
-    t_rps.push_back(b.rps);
-    h_rps.push_back(c.rps);
-    d50.push_back(a.p50_us);
-    t50.push_back(b.p50_us);
-    h50.push_back(c.p50_us);
-    d_cpu.push_back(a.server_cpu_us);
-    t_cpu.push_back(b.server_cpu_us);
-    h_cpu.push_back(c.server_cpu_us);
+    plain.push_back(a);
+    kept_alive.push_back(b);
+    handshaking.push_back(c);
   }
+  // "N/s (p50); CPU us" of the medians over the repetitions.
+  auto median_of = [](const std::vector<LoadResult>& runs, double LoadResult::*field) {
+    std::vector<double> values;
+    for (const LoadResult& r : runs) values.push_back(r.*field);
+    return Median(values);
+  };
+  auto summary = [&](const std::vector<LoadResult>& runs) {
+    return Thousands(median_of(runs, &LoadResult::rps)) + "/s (" + Us(median_of(runs, &LoadResult::p50_us)) +
+           "); " + Fmt("%.1f us", median_of(runs, &LoadResult::server_cpu_us));
+  };
   Add({"keys.json through the proxy, HTTPS keep-alive, 2 conn: req/s (p50); server CPU/request",
-       Thousands(Median(t_rps)) + "/s (" + Us(Median(t50)) + "); " + Fmt("%.1f us", Median(t_cpu)),
-       Thousands(Median(d_rps)) + "/s (" + Us(Median(d50)) + "); " + Fmt("%.1f us", Median(d_cpu)) + " plain HTTP",
-       Fmt("%.3f", Median(t_rps) / Median(d_rps)), "-", "-"});
+       summary(kept_alive), summary(plain) + " plain HTTP",
+       Fmt("%.3f", median_of(kept_alive, &LoadResult::rps) / median_of(plain, &LoadResult::rps)), "-", "-"});
   Add({"keys.json through the proxy, a new CONNECT + TLS handshake per request, 2 conn: req/s (p50); server CPU/request",
-       Thousands(Median(h_rps)) + "/s (" + Us(Median(h50)) + "); " + Fmt("%.1f us", Median(h_cpu)), "-", "-", "-",
-       "-"});
+       summary(handshaking), "-", "-", "-", "-"});
   StopServer(emu);
   std::remove(tunnelled.ca_file.c_str());
 }
