@@ -48,7 +48,9 @@ std::string YamlMap::Where(const YAML::Node& node) const {
 
 Status YamlMap::Error(const std::string& key, const std::string& message) const {
   const YAML::Node n = key.empty() ? YAML::Node() : node_[key];
-  return InvalidArgumentError(Where(n) + ": " + (key.empty() ? path_ : Child(key)) + ": " + message);
+  const std::string field = key.empty() ? path_ : Child(key);
+  // A top-level map has no path: "file:1:1: message", not "file:1:1: : message".
+  return InvalidArgumentError(Where(n) + ": " + (field.empty() ? "" : field + ": ") + message);
 }
 
 std::vector<std::string> YamlMap::Keys() const {

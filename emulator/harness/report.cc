@@ -33,7 +33,10 @@ const char* Mark(Outcome o) {
 }
 
 std::string EvidenceLine(const nlohmann::json& e) {
-  std::string line = "#" + std::to_string(e.value("seq", 0)) + " " + e.value("method", "") + " " +
+  // Calls through the proxy or HTTPS name the host they were addressed to.
+  const std::string via = e.value("via", "");
+  const std::string where = via == "proxy" || via == "https" ? "[" + via + " " + e.value("host", "") + "] " : "";
+  std::string line = "#" + std::to_string(e.value("seq", 0)) + " " + e.value("method", "") + " " + where +
                      e.value("path", "");
   if (!e.value("query", "").empty()) {
     std::string q = e.value("query", "");

@@ -89,6 +89,36 @@ TEST_F(ConformanceTest, VendorSamplePassesTheWholeSuiteUnderRealHostnames) {
   EXPECT_EQ(run.report["summary"]["errors"], 0) << run.out;
 }
 
+// expect_calls can require the production host and the proxy: such a scenario passes under
+// --real-hostnames and fails when the vendor talks to the emulator's own URLs.
+TEST_F(ConformanceTest, ExpectCallsCanRequireTheProductionHostThroughTheProxy) {
+  const fs::path dir = fs::temp_directory_path() / ("mpemu-via-proxy-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "via-proxy.yaml") << R"yaml(id: custom.stackit.via-proxy
+title: The vendor reaches STACKIT under its production hostnames
+marketplace: stackit
+clause: "mpemu real hostnames (issue 8)"
+steps:
+  - subscribe
+  - open_signup
+  - expect_calls: {route: stackit.keys, host: keys.marketplace.stackit.cloud, via: proxy, min: 1}
+  - expect_calls: {route: stackit.resolve-customer, host: stackit-marketplace.api.stackit.cloud, via: proxy, count: 1}
+)yaml";
+  auto run = [&](bool real_hostnames) {
+    std::vector<std::string> argv = {kMpemu, "run", "--vendor", kProfile, dir.string()};
+    if (real_hostnames) argv.push_back("--real-hostnames");
+    auto r = RunProcess(argv, 60000);
+    EXPECT_OK(r);
+    return r.ok() ? *r : RunResult{};
+  };
+  const RunResult through_proxy = run(true);
+  EXPECT_EQ(through_proxy.exit_code, 0) << through_proxy.out << through_proxy.err;
+  const RunResult direct = run(false);
+  EXPECT_EQ(direct.exit_code, 1) << direct.out << direct.err;
+  EXPECT_NE(direct.out.find("addressed to keys.marketplace.stackit.cloud via proxy"), std::string::npos) << direct.out;
+  fs::remove_all(dir);
+}
+
 // A profile copy with its paths made absolute and `replace` applied (from -> to).
 fs::path ProfileCopy(const std::string& name, const std::vector<std::pair<std::string, std::string>>& replace) {
   std::ifstream in(kProfile);

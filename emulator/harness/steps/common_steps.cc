@@ -287,6 +287,8 @@ class ExpectCallsStep final : public Step {
     MPEMU_ASSIGN_OR_RETURN(std::string method, ctx.StringParam(*this, "method"));
     MPEMU_ASSIGN_OR_RETURN(std::string path_contains, ctx.StringParam(*this, "path_contains"));
     MPEMU_ASSIGN_OR_RETURN(std::string body_contains, ctx.StringParam(*this, "body_contains"));
+    MPEMU_ASSIGN_OR_RETURN(std::string host, ctx.StringParam(*this, "host"));
+    MPEMU_ASSIGN_OR_RETURN(std::string via, ctx.StringParam(*this, "via"));
     MPEMU_ASSIGN_OR_RETURN(std::string after, ctx.StringParam(*this, "after"));
     MPEMU_ASSIGN_OR_RETURN(nlohmann::json status, ctx.Param(*this, "status"));
     MPEMU_ASSIGN_OR_RETURN(nlohmann::json count, ctx.Param(*this, "count"));
@@ -309,6 +311,8 @@ class ExpectCallsStep final : public Step {
       if (!method.empty() && e.method != method) return false;
       if (!path_contains.empty() && e.path.find(path_contains) == std::string::npos) return false;
       if (!body_contains.empty() && e.body.find(body_contains) == std::string::npos) return false;
+      if (!host.empty() && e.host != host) return false;
+      if (!via.empty() && e.via != via) return false;
       if (!status.is_null() && !StatusMatches(status, e.status)) return false;
       return true;
     };
@@ -336,6 +340,10 @@ class ExpectCallsStep final : public Step {
       expected = "at least " + std::to_string(lo) + " " + what + " call(s)";
     } else {
       expected = "between " + std::to_string(lo) + " and " + std::to_string(hi) + " " + what + " call(s)";
+    }
+    if (!via.empty() || !host.empty()) {
+      expected += " addressed to " + (host.empty() ? std::string("any host") : host) +
+                  (via.empty() ? "" : " via " + via);
     }
     if (within > 0) expected += " within " + std::to_string(within) + " ms";
     auto evidence = seen > 0 ? ctx.VendorCalls(select, 10) : ctx.VendorCalls(nullptr, 10);

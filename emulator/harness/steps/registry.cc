@@ -167,6 +167,8 @@ std::vector<StepSpec> Build() {
         {"method", FT::kString, false, "HTTP method", {}},
         {"path_contains", FT::kString, false, "text in the path (a subscription id, ...)", {}},
         {"body_contains", FT::kString, false, "text in the request body", {}},
+        {"host", FT::kString, false, "the host the call was addressed to (keys.marketplace.stackit.cloud, ...)", {}},
+        {"via", FT::kString, false, "how the call arrived", {"http", "https", "proxy"}},
         {"status", FT::kStatus, false, "the emulator's reply status", {}},
         {"after", FT::kString, false, "only calls after this captured step result", {}},
         {"count", FT::kInt, false, "exactly this many", {}},
