@@ -88,6 +88,11 @@ int Serve(const ServeFlags& flags) {
     for (const auto& [name, kind] : config->hosts) {
       std::printf("             https://%s -> %s\n", name.c_str(), kind.c_str());
     }
+    if (config->stackit.issuer != "production") {
+      std::printf("  note:      redirect tokens carry iss=%s; code that checks the production keys URL\n"
+                  "             wants --stackit-issuer production\n",
+                  (*emulator)->stackit().service().Issuer().c_str());
+    }
   }
   std::fflush(stdout);
   Status ready = (*emulator)->WaitReady();
