@@ -101,6 +101,17 @@ Emulator::Emulator(EmulatorOptions options)
       if (k.name == kind) pipeline_->AddVirtualHost({name, kind, {kind}, k.path_prefix});
     }
   }
+  pipeline_->AddRoute({"POST", "/_emulator/tls/faults", "control.tls-fault", "control",
+                       [this](http::Request& req) -> StatusOr<http::Reply> {
+                         MPEMU_ASSIGN_OR_RETURN(nlohmann::json body, http::ParseJsonBody(req));
+                         if (!body.is_object() || !body.value("host", nlohmann::json()).is_string() ||
+                             !body.value("kind", nlohmann::json()).is_string()) {
+                           return InvalidArgumentError("expected {\"host\": \"<host>|*\", \"kind\": "
+                                                       "\"untrusted|expired|wrong-host|none\"}");
+                         }
+                         MPEMU_RETURN_IF_ERROR(SetTlsFault(body["host"], body["kind"]));
+                         return http::Reply::Json(200, body);
+                       }});
   pipeline_->AddRoute({"GET", "/_emulator/ca\\.pem", "control.ca", "control",
                        [this](http::Request&) -> StatusOr<http::Reply> {
                          if (!ca_) return UnavailableError("the local CA is not loaded yet");
@@ -289,8 +300,58 @@ void Emulator::Stop() {
   if (init_thread_.joinable()) init_thread_.join();
 }
 
+Status Emulator::SetTlsFault(const std::string& host, const std::string& kind) {
+  std::vector<http::Server*> servers;
+  for (http::Server* s : {tls_server_.get(), proxy_tls_backend_.get()}) {
+    if (s != nullptr) servers.push_back(s);
+  }
+  if (servers.empty()) return FailedPreconditionError("TLS faults need --tls or --proxy-port");
+  if (host != "*" && pipeline_->FindVirtualHost(host) == nullptr && host != "localhost" && host != "127.0.0.1") {
+    return InvalidArgumentError("\"" + host + "\" is not an emulated host (or \"*\" for all)");
+  }
+  std::optional<http::TlsIdentity> identity;
+  const int64_t now = wall_clock_->NowMillis() / 1000;
+  if (kind == "untrusted") {
+    MPEMU_ASSIGN_OR_RETURN(crypto::CertificateAuthority rogue,
+                           crypto::CertificateAuthority::Generate("mpemu untrusted CA", now));
+    std::vector<std::string> names;
+    for (const http::VirtualHost& v : pipeline_->virtual_hosts()) names.push_back(v.name);
+    names.insert(names.end(), {"localhost", "127.0.0.1"});
+    MPEMU_ASSIGN_OR_RETURN(crypto::CertifiedKey leaf, rogue.IssueServerCertificate(names, now));
+    identity = http::TlsIdentity{leaf.cert_pem, leaf.key_pem};
+  } else if (kind == "expired") {
+    std::vector<std::string> names;
+    for (const http::VirtualHost& v : pipeline_->virtual_hosts()) names.push_back(v.name);
+    names.insert(names.end(), {"localhost", "127.0.0.1"});
+    MPEMU_ASSIGN_OR_RETURN(crypto::CertifiedKey leaf,
+                           ca_->IssueServerCertificate(names, now - 400 * 86400, 30));
+    identity = http::TlsIdentity{leaf.cert_pem, leaf.key_pem};
+  } else if (kind == "wrong-host") {
+    MPEMU_ASSIGN_OR_RETURN(crypto::CertifiedKey leaf,
+                           ca_->IssueServerCertificate({"wrong-host.mpemu.invalid"}, now));
+    identity = http::TlsIdentity{leaf.cert_pem, leaf.key_pem};
+  } else if (kind != "none") {
+    return InvalidArgumentError("unknown TLS fault \"" + kind + "\" (untrusted, expired, wrong-host, none)");
+  }
+  for (http::Server* s : servers) MPEMU_RETURN_IF_ERROR(s->SetIdentityOverride(host, identity));
+  // Kept-alive tunnels finished their handshake with the old certificate: end them, so that the
+  // vendor's next request shakes hands again. (Direct --tls connections keep theirs.)
+  if (proxy_) proxy_->CloseConnections();
+  return Status::Ok();
+}
+
+void Emulator::ClearTlsFaults() {
+  for (http::Server* s : {tls_server_.get(), proxy_tls_backend_.get()}) {
+    if (s == nullptr) continue;
+    // Clearing cannot fail on an HTTPS server.
+    for (const http::VirtualHost& v : pipeline_->virtual_hosts()) (void)s->SetIdentityOverride(v.name, std::nullopt);
+    for (const char* name : {"*", "localhost", "127.0.0.1"}) (void)s->SetIdentityOverride(name, std::nullopt);
+  }
+}
+
 Status Emulator::Reset(bool keys) {
   MPEMU_RETURN_IF_ERROR(WaitReady());
+  ClearTlsFaults();
   for (auto* m : marketplaces_) MPEMU_RETURN_IF_ERROR(m->Reset(keys));
   clock_->SetOffsetMillis(0);
   MPEMU_RETURN_IF_ERROR(store_->SetMeta(kClockOffsetMeta, "0"));

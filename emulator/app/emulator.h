@@ -83,6 +83,13 @@ class Emulator {
   // step or one that would take the offset past 1000 years.
   Status AdvanceClock(int64_t millis);
   nlohmann::json ConfigJson() const;
+  // Makes the HTTPS listeners (the proxy's and --tls) present a bad certificate for `host` ("*":
+  // every emulated host), to check that a vendor verifies TLS: "untrusted" (a leaf from a CA
+  // nobody trusts), "expired" (from the local CA, expired a year ago), "wrong-host" (from the
+  // local CA, for another name), or "none" to clear. FailedPrecondition without HTTPS listeners,
+  // InvalidArgument for an unknown kind or host. Cleared by Reset.
+  Status SetTlsFault(const std::string& host, const std::string& kind);
+  void ClearTlsFaults();
 
   const EmulatorConfig& config() const { return config_; }
   VirtualClock& clock() { return *clock_; }

@@ -119,8 +119,9 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
     for (const Scenario* s : selected) {
       const bool supported = std::find(profile->marketplaces.begin(), profile->marketplaces.end(), s->marketplace) !=
                              profile->marketplaces.end();
+      const bool hosts_ok = !s->real_hostnames || profile->real_hostnames || options.real_hostnames;
       out << s->id << "  [" << s->severity << "] " << s->title << (supported ? "" : "  (skipped: not in profile)")
-          << "\n";
+          << (hosts_ok ? "" : "  (skipped: needs --real-hostnames)") << "\n";
     }
     out << selected.size() << " scenario(s)\n";
     return 0;
@@ -434,6 +435,12 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
       report.results.push_back(std::move(result));
       continue;
     }
+    if (s->real_hostnames && !profile->real_hostnames) {
+      result.outcome = Outcome::kSkipped;
+      result.error = "needs the production hostnames (mpemu run --real-hostnames)";
+      report.results.push_back(std::move(result));
+      continue;
+    }
     if (tty) out << "\r\033[K[" << index << "/" << selected.size() << "] " << s->id << std::flush;
     const auto t0 = std::chrono::steady_clock::now();
     RunContext ctx(env, s->variant);
@@ -455,6 +462,7 @@ int RunConformance(const RunOptions& options, std::ostream& out, std::ostream& e
       break;
     }
     emulator->faults().Clear();
+    emulator->ClearTlsFaults();
     if (ctx.keys_disturbed() && profile->stackit && profile->stackit->keys_refetch_cooldown_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(profile->stackit->keys_refetch_cooldown_ms));
     }

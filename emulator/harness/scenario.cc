@@ -258,7 +258,8 @@ Status CheckId(const std::string& file, const YAML::Node& node, const std::strin
 StatusOr<std::vector<Scenario>> Parse(const YAML::Node& root, const std::string& file) {
   MPEMU_ASSIGN_OR_RETURN(YamlMap map, YamlMap::From(root, file, ""));
   MPEMU_RETURN_IF_ERROR(map.CheckKeys(
-      {"id", "title", "marketplace", "tags", "clause", "severity", "description", "variants", "steps"}));
+      {"id", "title", "marketplace", "tags", "clause", "severity", "description", "realHostnames", "variants",
+       "steps"}));
   Scenario base;
   base.where = {file, 1, 1};
   MPEMU_RETURN_IF_ERROR(map.String("id", &base.id, true));
@@ -277,6 +278,7 @@ StatusOr<std::vector<Scenario>> Parse(const YAML::Node& root, const std::string&
     return map.Error("severity", "must be \"must\" or \"should\", got \"" + base.severity + "\"");
   }
   MPEMU_RETURN_IF_ERROR(map.String("description", &base.description));
+  MPEMU_RETURN_IF_ERROR(map.Bool("realHostnames", &base.real_hostnames));
 
   YAML::Node steps = map.Get("steps");
   if (!steps || !steps.IsSequence() || steps.size() == 0) {
@@ -465,6 +467,9 @@ nlohmann::json ScenarioJsonSchema() {
         {"clause", {{"type", "string"}, {"description", "the documentation clause this scenario enforces"}}},
         {"severity", {{"enum", {"must", "should"}}}},
         {"description", {{"type", "string"}}},
+        {"realHostnames",
+         {{"type", "boolean"},
+          {"description", "run only under mpemu run --real-hostnames (checks that need TLS to the marketplace)"}}},
         {"variants",
          {{"type", "array"},
           {"items", {{"type", "object"}, {"required", {"name"}}, {"properties", {{"name", {{"type", "string"}}}}}}}}},

@@ -34,6 +34,9 @@ struct Scenario {
   std::string clause;
   std::string severity = "must";
   std::string description;
+  // Runs only when the vendor uses the production hostnames (mpemu run --real-hostnames);
+  // skipped otherwise. For checks that need TLS between vendor and marketplace.
+  bool real_hostnames = false;
   SourceLocation where;
   nlohmann::json variant;  // the variant's fields, or null
   std::vector<std::shared_ptr<const Step>> steps;

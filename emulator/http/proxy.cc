@@ -23,6 +23,7 @@
 #include <list>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -336,6 +337,9 @@ struct ProxyServer::Impl {
   Fd stop_write;
   std::thread accept_thread;
   std::list<Worker> workers;  // the accept thread's, until Stop() joined it
+
+  std::mutex relays_mutex;    // guards relaying
+  std::set<int> relaying;      // client and backend descriptors of the relays running now
 
   std::mutex lifecycle_mutex;  // guards started/stopped
   bool started = false;
@@ -708,6 +712,22 @@ Fd ProxyServer::Impl::ConnectBackend(int backend_port, std::string* error) {
 
 void ProxyServer::Impl::Relay(int client, int backend, std::string to_backend,
                               std::string to_client) {
+  // Registered while relaying, so that CloseConnections() can end it; unregistered before the
+  // caller closes the descriptors (so a shutdown() never hits a reused number).
+  struct Registration {
+    Impl* impl;
+    int fds[2];
+    Registration(Impl* i, int a, int b) : impl(i), fds{a, b} {
+      std::lock_guard<std::mutex> lock(impl->relays_mutex);
+      impl->relaying.insert(fds[0]);
+      impl->relaying.insert(fds[1]);
+    }
+    ~Registration() {
+      std::lock_guard<std::mutex> lock(impl->relays_mutex);
+      impl->relaying.erase(fds[0]);
+      impl->relaying.erase(fds[1]);
+    }
+  } registration(this, client, backend);
   // One direction of the relay. At most one chunk is in flight per direction, so a slow reader
   // holds back the writer (TCP flow control) instead of growing a buffer.
   struct Flow {
@@ -826,6 +846,12 @@ ProxyServer::~ProxyServer() { Stop(); }
 Status ProxyServer::Start() { return impl_->Start(); }
 
 void ProxyServer::Stop() { impl_->Stop(); }
+
+void ProxyServer::CloseConnections() {
+  std::lock_guard<std::mutex> lock(impl_->relays_mutex);
+  // Both directions see end-of-stream at once; each relay then ends and closes its descriptors.
+  for (int fd : impl_->relaying) ::shutdown(fd, SHUT_RDWR);
+}
 
 int ProxyServer::port() const { return impl_->port; }
 

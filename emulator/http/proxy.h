@@ -70,6 +70,10 @@ class ProxyServer {
   // Idempotent and returns promptly (unless a callback blocks). Start() and Stop() may be called
   // from any thread (they are serialized), but not from inside a callback.
   void Stop();
+  // Ends every connection being relayed now (tunnels and plain relays) and keeps listening:
+  // clients reconnect, so a certificate change (a TLS fault) applies to their next handshake
+  // instead of waiting for kept-alive tunnels to close. Thread-safe.
+  void CloseConnections();
   // The port listened on; valid once Start() returned OK.
   int port() const;
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <mutex>
 
 #include "emulator/crypto/openssl_handles.h"
 
@@ -84,6 +85,8 @@ struct Server::Impl {
   Status tls_status;
   Identity default_identity;
   std::map<std::string, Identity> by_server_name;
+  std::mutex overrides_mu;
+  std::map<std::string, std::shared_ptr<const Identity>> overrides;  // name or "*" -> identity
 
   static StatusOr<Identity> Parse(const TlsIdentity& in, const std::string& what) {
     Identity out;
@@ -101,13 +104,22 @@ struct Server::Impl {
   // OpenSSL's certificate callback, run once the ClientHello (and its SNI name) is known: present
   // the leaf for that name, else the default one.
   static int SelectIdentity(SSL* ssl, void* arg) {
-    const Impl* impl = static_cast<const Impl*>(arg);
-    const char* name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
-    const Identity* identity = &impl->default_identity;
-    if (name != nullptr) {
-      auto it = impl->by_server_name.find(ToLower(name));
+    Impl* impl = static_cast<Impl*>(arg);
+    const char* raw_name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
+    const std::string name = raw_name == nullptr ? "" : ToLower(raw_name);
+    std::shared_ptr<const Identity> forced;
+    {
+      std::lock_guard<std::mutex> lock(impl->overrides_mu);
+      auto it = impl->overrides.find(name);
+      if (it == impl->overrides.end()) it = impl->overrides.find("*");
+      if (it != impl->overrides.end()) forced = it->second;
+    }
+    const Identity* identity = forced ? forced.get() : &impl->default_identity;
+    if (!forced && !name.empty()) {
+      auto it = impl->by_server_name.find(name);
       if (it != impl->by_server_name.end()) identity = &it->second;
     }
+    // SSL_use_cert_and_key takes its own references: `forced` may be dropped after this.
     return SSL_use_cert_and_key(ssl, identity->cert.get(), identity->key.get(), nullptr, 1) == 1 ? 1 : 0;
   }
 };
@@ -235,6 +247,22 @@ Status Server::Start() {
 void Server::Stop() {
   impl_->server->stop();
   if (thread_.joinable()) thread_.join();
+}
+
+Status Server::SetIdentityOverride(const std::string& name, const std::optional<TlsIdentity>& identity) {
+  if (!options_.tls) return FailedPreconditionError("not an HTTPS server");
+  std::shared_ptr<const Impl::Identity> parsed;
+  if (identity) {
+    MPEMU_ASSIGN_OR_RETURN(Impl::Identity id, Impl::Parse(*identity, name));
+    parsed = std::make_shared<const Impl::Identity>(std::move(id));
+  }
+  std::lock_guard<std::mutex> lock(impl_->overrides_mu);
+  if (parsed) {
+    impl_->overrides[ToLower(name)] = std::move(parsed);
+  } else {
+    impl_->overrides.erase(ToLower(name));
+  }
+  return Status::Ok();
 }
 
 std::string Server::base_url() const {

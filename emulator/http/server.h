@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -54,6 +55,10 @@ class Server {
   void Stop();
   int port() const { return port_; }
   std::string base_url() const;
+  // HTTPS only: present `identity` instead of the configured one for SNI `name` (lower case; "*"
+  // for every name) until cleared with nullopt. For adversarial scenarios (an untrusted or expired
+  // certificate). InvalidArgument when the identity does not parse. Thread-safe.
+  Status SetIdentityOverride(const std::string& name, const std::optional<TlsIdentity>& identity);
 
  private:
   struct Impl;

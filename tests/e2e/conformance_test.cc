@@ -166,13 +166,15 @@ TEST_F(ConformanceTest, UnboundedKeyRefetchIsWarned) {
 struct PlantedBug {
   const char* bug;
   const char* scenario;  // must fail with the bug
+  bool real_hostnames = false;  // run with --real-hostnames (the scenario needs TLS)
 };
 
 class PlantedBugTest : public ConformanceTest, public ::testing::WithParamInterface<PlantedBug> {};
 
 TEST_P(PlantedBugTest, IsCaughtByItsScenario) {
   const PlantedBug& p = GetParam();
-  SuiteRun run = RunSuite(p.bug, {p.scenario}, p.bug);
+  SuiteRun run = p.real_hostnames ? RunSuite(p.bug, {p.scenario}, p.bug, {"--real-hostnames"})
+                                  : RunSuite(p.bug, {p.scenario}, p.bug);
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_EQ(run.Outcome(p.scenario), "failed") << run.out << run.err;
 }
@@ -186,6 +188,7 @@ INSTANTIATE_TEST_SUITE_P(
                       PlantedBug{"ignore-issuer", "stackit.token.issuer[attacker]"},
                       PlantedBug{"keys-from-issuer", "stackit.token.key-source[iss-as-key-url]"},
                       PlantedBug{"no-refetch", "stackit.keys.rotation"},
+                      PlantedBug{"tls-no-verify", "stackit.keys.tls[untrusted-ca]", true},
                       PlantedBug{"approve-without-resolve", "stackit.signup.happy-path"},
                       PlantedBug{"approve-before-registration", "stackit.signup.happy-path"},
                       PlantedBug{"ignore-subscription-mismatch", "stackit.resolve.subscription-mismatch"},

@@ -339,6 +339,23 @@ TEST_F(ProxyTest, ConnectToEmulatedHostTunnelsBothWaysAndPassesHalfCloseOn) {
   EXPECT_TRUE(SeesEof(s.get()));
 }
 
+TEST_F(ProxyTest, CloseConnectionsEndsOpenTunnelsAndKeepsListening) {
+  StartProxy();
+  Socket first = OpenTunnel();
+  Socket second = OpenTunnel();
+  SendAll(first.get(), "ping");
+  EXPECT_EQ(ReadBytes(first.get(), 4), "ping");
+  const auto start = std::chrono::steady_clock::now();
+  proxy_->CloseConnections();
+  EXPECT_TRUE(SeesCloseOrReset(first.get()));
+  EXPECT_TRUE(SeesCloseOrReset(second.get()));
+  EXPECT_LT(SecondsSince(start), 1.0);
+  // New tunnels work as before.
+  Socket again = OpenTunnel();
+  SendAll(again.get(), "pong");
+  EXPECT_EQ(ReadBytes(again.get(), 4), "pong");
+}
+
 TEST_F(ProxyTest, BytesSentTogetherWithTheConnectHeadAreRelayed) {
   StartProxy();
   Socket s = ConnectTo(port());

@@ -57,7 +57,7 @@ StatusOr<std::unique_ptr<App>> App::Create(Config config, const Clock* clock) {
     return InvalidArgumentError("VENDOR_TEST_USERS: " + s.message());
   }
 
-  app->http_ = std::make_unique<net::HttpClient>(c.http_timeout_ms);
+  app->http_ = std::make_unique<net::HttpClient>(c.http_timeout_ms, !c.bugs.has("tls-no-verify"));
   net::HttpClient* http = app->http_.get();
   if (!key) return app;
   app->auth_ = std::make_unique<stackit::ServiceAccountAuth>(*key, token_url, http, app->clock_);

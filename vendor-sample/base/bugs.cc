@@ -31,6 +31,7 @@ const std::vector<BugInfo>& Bugs::Catalog() {
       {"ignore-issuer", "iss is not checked"},
       {"keys-from-issuer", "fetches keys from the token's iss URL"},
       {"no-refetch", "an unknown kid never re-fetches keys.json"},
+      {"tls-no-verify", "HTTPS certificates of the marketplace hosts are not verified"},
       {"approve-without-resolve",
        "skips resolve-customer and approves the token's subscriptionId at registration"},
       {"approve-before-registration", "approves on landing, before the form is posted"},

@@ -51,8 +51,9 @@ HttpClient::Proxy ParseProxy(const std::string& value) {
 
 }  // namespace
 
-HttpClient::HttpClient(int64_t timeout_ms)
+HttpClient::HttpClient(int64_t timeout_ms, bool verify_tls)
     : timeout_ms_(timeout_ms),
+      verify_tls_(verify_tls),
       https_proxy_(ParseProxy(Env("HTTPS_PROXY", "https_proxy"))),
       http_proxy_(ParseProxy(Env("HTTP_PROXY", "http_proxy"))) {
   std::string list = Lower(Env("NO_PROXY", "no_proxy"));
@@ -113,6 +114,7 @@ std::unique_ptr<HttpClient::Connection> HttpClient::Acquire(const std::string& o
   client.set_read_timeout(sec, usec);
   client.set_write_timeout(sec, usec);
   // TLS trust is OpenSSL's default, which honours SSL_CERT_FILE / SSL_CERT_DIR.
+  client.enable_server_certificate_verification(verify_tls_);
   const Proxy proxy = ProxyFor(origin);
   if (!proxy.host.empty()) client.set_proxy(proxy.host.c_str(), proxy.port);
   return c;

@@ -43,7 +43,8 @@ class HttpSender {
 
 class HttpClient : public HttpSender {
  public:
-  explicit HttpClient(int64_t timeout_ms);
+  // `verify_tls` false is a planted bug (VENDOR_BUGS=tls-no-verify): certificates are not checked.
+  explicit HttpClient(int64_t timeout_ms, bool verify_tls = true);
   ~HttpClient() override;
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -66,6 +67,7 @@ class HttpClient : public HttpSender {
 
 
   const int64_t timeout_ms_;
+  const bool verify_tls_;
   Proxy https_proxy_;
   Proxy http_proxy_;
   std::vector<std::string> no_proxy_;

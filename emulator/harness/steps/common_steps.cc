@@ -125,6 +125,21 @@ class InjectFaultStep final : public Step {
 };
 
 // --- wait ------------------------------------------------------------------------------------
+// --- tls_fault -------------------------------------------------------------------------------
+// A vendor must refuse a marketplace host whose certificate does not verify: with TLS checks off,
+// anyone on the path could answer resolve-customer for STACKIT.
+class TlsFaultStep final : public Step {
+ public:
+  using Step::Step;
+  Status Run(RunContext& ctx) const override {
+    MPEMU_ASSIGN_OR_RETURN(std::string host, ctx.StringParam(*this, "host", "*"));
+    MPEMU_ASSIGN_OR_RETURN(std::string kind, ctx.StringParam(*this, "kind"));
+    MPEMU_RETURN_IF_ERROR(ctx.emulator().SetTlsFault(host, kind).WithContext(where().ToString()));
+    ctx.Log("TLS fault: " + host + " presents a" + (kind == "untrusted" ? "n " : " ") + kind + " certificate");
+    return Status::Ok();
+  }
+};
+
 class WaitStep final : public Step {
  public:
   using Step::Step;
@@ -358,6 +373,7 @@ class ExpectCallsStep final : public Step {
 StatusOr<std::unique_ptr<Step>> MakeRequest(StepArgs args) { return Make<RequestStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeAdvanceClock(StepArgs args) { return Make<AdvanceClockStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeInjectFault(StepArgs args) { return Make<InjectFaultStep>(std::move(args)); }
+StatusOr<std::unique_ptr<Step>> MakeTlsFault(StepArgs args) { return Make<TlsFaultStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeWait(StepArgs args) { return Make<WaitStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeSet(StepArgs args) { return Make<SetStep>(std::move(args)); }
 StatusOr<std::unique_ptr<Step>> MakeRepeat(StepArgs args) { return Make<RepeatStep>(std::move(args)); }

@@ -29,6 +29,7 @@ StatusOr<std::unique_ptr<Step>> MakeExpectRejected(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeRequest(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeAdvanceClock(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeInjectFault(StepArgs args);
+StatusOr<std::unique_ptr<Step>> MakeTlsFault(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeWait(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeSet(StepArgs args);
 StatusOr<std::unique_ptr<Step>> MakeRepeat(StepArgs args);
