@@ -311,18 +311,15 @@ Status Emulator::SetTlsFault(const std::string& host, const std::string& kind) {
   }
   std::optional<http::TlsIdentity> identity;
   const int64_t now = wall_clock_->NowMillis() / 1000;
+  // The bad leaves name every host they may be presented for, so that only the fault is wrong.
+  std::vector<std::string> names = {"localhost", "127.0.0.1"};
+  for (const http::VirtualHost& v : pipeline_->virtual_hosts()) names.push_back(v.name);
   if (kind == "untrusted") {
     MPEMU_ASSIGN_OR_RETURN(crypto::CertificateAuthority rogue,
                            crypto::CertificateAuthority::Generate("mpemu untrusted CA", now));
-    std::vector<std::string> names;
-    for (const http::VirtualHost& v : pipeline_->virtual_hosts()) names.push_back(v.name);
-    names.insert(names.end(), {"localhost", "127.0.0.1"});
     MPEMU_ASSIGN_OR_RETURN(crypto::CertifiedKey leaf, rogue.IssueServerCertificate(names, now));
     identity = http::TlsIdentity{leaf.cert_pem, leaf.key_pem};
   } else if (kind == "expired") {
-    std::vector<std::string> names;
-    for (const http::VirtualHost& v : pipeline_->virtual_hosts()) names.push_back(v.name);
-    names.insert(names.end(), {"localhost", "127.0.0.1"});
     MPEMU_ASSIGN_OR_RETURN(crypto::CertifiedKey leaf,
                            ca_->IssueServerCertificate(names, now - 400 * 86400, 30));
     identity = http::TlsIdentity{leaf.cert_pem, leaf.key_pem};

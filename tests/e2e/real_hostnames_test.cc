@@ -353,6 +353,44 @@ TEST_F(RealHostnamesTest, TlsServesTheEmulatorUnderLocalhostAndLoopbackNames) {
   EXPECT_EQ(entries.size(), 2u);
 }
 
+TEST_F(RealHostnamesTest, TlsFaultsSwapTheCertificateUntilCleared) {
+  auto client = emu_->NewClient();
+  auto fault = [&](const std::string& host, const std::string& kind) {
+    StatusOr<http::Response> r = client->PostJson("/_emulator/tls/faults", {{"host", host}, {"kind", kind}});
+    EXPECT_OK(r);
+    return r.ok() ? r->status : 0;
+  };
+  EXPECT_EQ(Curl({}, kKeysUrl), "200");
+  struct Case {
+    const char* kind;
+    const char* curl_says;
+  };
+  for (const Case& c : {Case{"untrusted", "unable to get local issuer certificate"},
+                        Case{"expired", "certificate has expired"},
+                        Case{"wrong-host", "no alternative certificate subject name matches"}}) {
+    SCOPED_TRACE(c.kind);
+    ASSERT_EQ(fault("keys.marketplace.stackit.cloud", c.kind), 200);
+    EXPECT_THAT(Curl({}, kKeysUrl), HasSubstr(c.curl_says));
+    // Other hosts keep their good certificate.
+    EXPECT_EQ(Curl({}, "https://api.clever-cloud.com/v2/vendor/apps/addon_x"), "401");
+  }
+  ASSERT_EQ(fault("keys.marketplace.stackit.cloud", "none"), 200);
+  EXPECT_EQ(Curl({}, kKeysUrl), "200");
+  ASSERT_EQ(fault("*", "untrusted"), 200);
+  EXPECT_THAT(Curl({}, "https://api.clever-cloud.com/v2/vendor/apps/addon_x"), HasSubstr("curl exit 60"));
+  // A reset clears it.
+  ASSERT_OK(client->Send("POST", "/_emulator/reset").status());
+  EXPECT_EQ(Curl({}, kKeysUrl), "200");
+  EXPECT_EQ(fault("keys.marketplace.stackit.cloud", "bogus"), 400);
+  EXPECT_EQ(fault("example.com", "untrusted"), 400);
+  // Without HTTPS listeners there is nothing to fault.
+  ScopedEmulator plain;
+  auto plain_client = plain.NewClient();
+  StatusOr<http::Response> r = plain_client->PostJson("/_emulator/tls/faults", {{"host", "*"}, {"kind", "untrusted"}});
+  ASSERT_OK(r);
+  EXPECT_EQ(r->status, 409) << r->body;
+}
+
 TEST(RealHostnamesStateTest, TheCaSurvivesARestartWithAStateFile) {
   const std::string db = (std::filesystem::temp_directory_path() /
                           ("mpemu-ca-state-" + std::to_string(getpid()) + ".db")).string();
