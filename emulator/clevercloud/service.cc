@@ -591,21 +591,12 @@ StatusOr<Addon> Service::Find(const std::string& addon_id) {
 
 StatusOr<std::vector<Addon>> Service::All() {
   std::vector<Addon> out;
-  int64_t after = 0;
-  for (;;) {
-    store::ListQuery q;
-    q.kind = kAddonKind;
-    q.after_seq = after;
-    q.limit = 500;
-    MPEMU_ASSIGN_OR_RETURN(store::ListPage page, env_.store->List(q));
-    for (const store::Record& r : page.records) {
-      after = r.seq;
-      MPEMU_ASSIGN_OR_RETURN(Addon a,
-                             Addon::FromJson(nlohmann::json::parse(r.body, nullptr, false)));
-      out.push_back(std::move(a));
-    }
-    if (!page.more) break;
-  }
+  MPEMU_RETURN_IF_ERROR(store::ForEachRecord(*env_.store, kAddonKind, std::nullopt,
+                                             [&](const store::Record& r) -> Status {
+    MPEMU_ASSIGN_OR_RETURN(Addon a, Addon::FromJson(nlohmann::json::parse(r.body, nullptr, false)));
+    out.push_back(std::move(a));
+    return Status::Ok();
+  }));
   return out;
 }
 

@@ -458,22 +458,12 @@ StatusOr<std::vector<Tenant>> Service::Tenants(const std::string& account) {
     return NotFoundError("no Pandium account \"" + account.substr(0, 100) + "\"");
   }
   std::vector<Tenant> out;
-  int64_t after = 0;
-  for (;;) {
-    store::ListQuery q;
-    q.kind = kTenantKind;
-    q.partition = account;
-    q.after_seq = after;
-    q.limit = 500;
-    MPEMU_ASSIGN_OR_RETURN(store::ListPage page, env_.store->List(q));
-    for (const store::Record& r : page.records) {
-      after = r.seq;
-      MPEMU_ASSIGN_OR_RETURN(Tenant t,
-                             Tenant::FromJson(nlohmann::json::parse(r.body, nullptr, false)));
-      out.push_back(std::move(t));
-    }
-    if (!page.more) break;
-  }
+  MPEMU_RETURN_IF_ERROR(store::ForEachRecord(*env_.store, kTenantKind, account,
+                                             [&](const store::Record& r) -> Status {
+    MPEMU_ASSIGN_OR_RETURN(Tenant t, Tenant::FromJson(nlohmann::json::parse(r.body, nullptr, false)));
+    out.push_back(std::move(t));
+    return Status::Ok();
+  }));
   return out;
 }
 

@@ -30,26 +30,16 @@ Status KeyRing::Persist(const SigningKey& key, bool insert) {
 
 Status KeyRing::Load() {
   std::vector<SigningKey> loaded;
-  int64_t after = 0;
-  for (;;) {
-    store::ListQuery q;
-    q.kind = kind_;
-    q.after_seq = after;
-    q.limit = 100;
-    MPEMU_ASSIGN_OR_RETURN(store::ListPage page, store_->List(q));
-    for (const store::Record& r : page.records) {
-      after = r.seq;
-      const nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
-      if (!j.is_object() || !j.contains("privateKeyPem")) {
-        return InternalError("stored key " + r.id + " is unreadable");
-      }
-      MPEMU_ASSIGN_OR_RETURN(crypto::RsaKey key,
-                             crypto::RsaKey::FromPem(j["privateKeyPem"].get<std::string>()));
-      loaded.push_back(SigningKey{r.id, key, j.value("published", true), j.value("signing", false),
-                                  j.value("createdAt", int64_t{0})});
+  MPEMU_RETURN_IF_ERROR(store::ForEachRecord(*store_, kind_, std::nullopt, [&](const store::Record& r) -> Status {
+    const nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+    if (!j.is_object() || !j.contains("privateKeyPem")) {
+      return InternalError("stored key " + r.id + " is unreadable");
     }
-    if (!page.more) break;
-  }
+    MPEMU_ASSIGN_OR_RETURN(crypto::RsaKey key, crypto::RsaKey::FromPem(j["privateKeyPem"].get<std::string>()));
+    loaded.push_back(SigningKey{r.id, key, j.value("published", true), j.value("signing", false),
+                                j.value("createdAt", int64_t{0})});
+    return Status::Ok();
+  }));
   const bool has_signing =
       std::any_of(loaded.begin(), loaded.end(), [](const SigningKey& k) { return k.signing; });
   {

@@ -473,22 +473,14 @@ StatusOr<nlohmann::json> Service::TokenGrant(const http::Params& form) {
 
 StatusOr<std::vector<Subscription>> Service::All() {
   std::vector<Subscription> out;
-  int64_t after = 0;
   const int64_t now = env_.clock->NowMillis();
-  for (;;) {
-    store::ListQuery q;
-    q.kind = kSubscriptionKind;
-    q.after_seq = after;
-    q.limit = 500;
-    MPEMU_ASSIGN_OR_RETURN(store::ListPage page, env_.store->List(q));
-    for (const store::Record& r : page.records) {
-      after = r.seq;
-      MPEMU_ASSIGN_OR_RETURN(Subscription s, Subscription::FromStoredJson(r.body));
-      s.ApplyTtl(now, config_.latest_states);
-      out.push_back(std::move(s));
-    }
-    if (!page.more) break;
-  }
+  MPEMU_RETURN_IF_ERROR(store::ForEachRecord(*env_.store, kSubscriptionKind, std::nullopt,
+                                             [&](const store::Record& r) -> Status {
+    MPEMU_ASSIGN_OR_RETURN(Subscription s, Subscription::FromStoredJson(r.body));
+    s.ApplyTtl(now, config_.latest_states);
+    out.push_back(std::move(s));
+    return Status::Ok();
+  }));
   return out;
 }
 
@@ -514,20 +506,12 @@ StatusOr<Subscription> Service::SetState(const std::string& id, const std::strin
 StatusOr<int> Service::ExpireDue() {
   const int64_t now = env_.clock->NowMillis();
   std::vector<std::string> due;
-  int64_t after = 0;
-  for (;;) {
-    store::ListQuery q;
-    q.kind = kSubscriptionKind;
-    q.after_seq = after;
-    q.limit = 500;
-    MPEMU_ASSIGN_OR_RETURN(store::ListPage page, env_.store->List(q));
-    for (const store::Record& r : page.records) {
-      after = r.seq;
-      MPEMU_ASSIGN_OR_RETURN(Subscription s, Subscription::FromStoredJson(r.body));
-      if (s.ApplyTtl(now, config_.latest_states)) due.push_back(s.subscription_id);
-    }
-    if (!page.more) break;
-  }
+  MPEMU_RETURN_IF_ERROR(store::ForEachRecord(*env_.store, kSubscriptionKind, std::nullopt,
+                                             [&](const store::Record& r) -> Status {
+    MPEMU_ASSIGN_OR_RETURN(Subscription s, Subscription::FromStoredJson(r.body));
+    if (s.ApplyTtl(now, config_.latest_states)) due.push_back(s.subscription_id);
+    return Status::Ok();
+  }));
   for (const std::string& id : due) MPEMU_RETURN_IF_ERROR(Find(id).status());  // persists
   return static_cast<int>(due.size());
 }

@@ -82,6 +82,12 @@ class Store {
   virtual StatusOr<std::optional<std::string>> GetMeta(const std::string& key) = 0;
 };
 
+// Calls `visit` on every record of `kind` (in one partition when given), in seq order, reading
+// the store page by page. Stops at the first error (of the store or of `visit`) and returns it.
+// `visit` must not call back into the store.
+Status ForEachRecord(Store& store, const std::string& kind, const std::optional<std::string>& partition,
+                     const std::function<Status(const Record&)>& visit);
+
 std::unique_ptr<Store> NewMemoryStore();
 
 // Opens (creating if needed) a SQLite database file in WAL mode. Errors name the file and reason.

@@ -257,6 +257,30 @@ TYPED_TEST(StoreTest, ListIsInCreationOrderAndScopedByKind) {
   EXPECT_FALSE(page->more);
 }
 
+TYPED_TEST(StoreTest, ForEachRecordWalksEveryPageInOrderAndStopsAtAnError) {
+  const std::vector<int64_t> seqs = this->InsertMany("k", "r", 1203, "p");
+  this->InsertMany("k", "q", 3, "other");
+  this->InsertMany("other", "r", 2, "p");
+  std::vector<int64_t> seen;
+  ASSERT_OK(ForEachRecord(this->store(), "k", std::string("p"), [&](const Record& r) {
+    seen.push_back(r.seq);
+    return Status::Ok();
+  }));
+  EXPECT_EQ(seen, seqs);  // across three pages of 500
+  size_t all = 0;
+  ASSERT_OK(ForEachRecord(this->store(), "k", std::nullopt, [&](const Record&) {
+    ++all;
+    return Status::Ok();
+  }));
+  EXPECT_EQ(all, 1206u);
+  size_t visited = 0;
+  EXPECT_THAT(ForEachRecord(this->store(), "k", std::nullopt, [&](const Record&) {
+                return ++visited == 700 ? InternalError("enough") : Status::Ok();
+              }),
+              StatusIs(StatusCode::kInternal));
+  EXPECT_EQ(visited, 700u);
+}
+
 TYPED_TEST(StoreTest, ListIsScopedByPartition) {
   ASSERT_OK(this->store().Insert(Rec("k", "a1", "a")));
   ASSERT_OK(this->store().Insert(Rec("k", "b1", "b")));
