@@ -53,18 +53,20 @@ std::string Base64UrlEncode(std::string_view bytes) {
   return out;
 }
 
-StatusOr<std::string> Base64UrlDecodeStrict(std::string_view text) {
-  if (text.size() % 4 == 1) {
-    return InvalidArgumentError("base64url: impossible length " + std::to_string(text.size()));
-  }
+namespace {
+
+// Decodes unpadded 6-bit groups with `value` (-1: not in the alphabet); trailing bits must be
+// zero. Errors start with `what` ("base64url: ... not in the URL-safe alphabet", ...).
+StatusOr<std::string> DecodeGroups(std::string_view data, int (*value)(char), const std::string& what,
+                                   const std::string& alphabet) {
   std::string out;
-  out.reserve(text.size() * 3 / 4);
+  out.reserve(data.size() * 3 / 4);
   uint32_t acc = 0;
   int bits = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const int v = Value(text[i]);
+  for (size_t i = 0; i < data.size(); ++i) {
+    const int v = value(data[i]);
     if (v < 0) {
-      return InvalidArgumentError("base64url: character not in the URL-safe alphabet at offset " +
+      return InvalidArgumentError(what + ": character not in the " + alphabet + " at offset " +
                                   std::to_string(i));
     }
     acc = (acc << 6) | static_cast<uint32_t>(v);
@@ -76,9 +78,18 @@ StatusOr<std::string> Base64UrlDecodeStrict(std::string_view text) {
     }
   }
   if (acc != 0) {
-    return InvalidArgumentError("base64url: non-canonical encoding (unused trailing bits are set)");
+    return InvalidArgumentError(what + ": non-canonical encoding (unused trailing bits are set)");
   }
   return out;
+}
+
+}  // namespace
+
+StatusOr<std::string> Base64UrlDecodeStrict(std::string_view text) {
+  if (text.size() % 4 == 1) {
+    return InvalidArgumentError("base64url: impossible length " + std::to_string(text.size()));
+  }
+  return DecodeGroups(text, Value, "base64url", "URL-safe alphabet");
 }
 
 std::string Base64Encode(std::string_view bytes) {
@@ -99,29 +110,7 @@ StatusOr<std::string> Base64DecodeStrict(std::string_view text) {
   }
   size_t padding = 0;
   while (padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
-  const std::string_view data = text.substr(0, text.size() - padding);
-  std::string out;
-  out.reserve(data.size() * 3 / 4);
-  uint32_t acc = 0;
-  int bits = 0;
-  for (size_t i = 0; i < data.size(); ++i) {
-    const int v = PlainValue(data[i]);
-    if (v < 0) {
-      return InvalidArgumentError("base64: character not in the alphabet at offset " +
-                                  std::to_string(i));
-    }
-    acc = (acc << 6) | static_cast<uint32_t>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((acc >> bits) & 0xFF);
-      acc &= (1u << bits) - 1;
-    }
-  }
-  if (acc != 0) {
-    return InvalidArgumentError("base64: non-canonical encoding (unused trailing bits are set)");
-  }
-  return out;
+  return DecodeGroups(text.substr(0, text.size() - padding), PlainValue, "base64", "alphabet");
 }
 
 }  // namespace vendor_sample::crypto
