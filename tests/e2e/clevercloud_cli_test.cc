@@ -29,25 +29,14 @@ using ::mpemu::testing::ScopedEmulatorOptions;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-const std::string& MpemuPath() {
-  static const std::string path = std::string(MPEMU_BINARY_DIR) + "/mpemu";
-  return path;
-}
+using ::mpemu::testing::MpemuBinary;
 
-RunResult Mpemu(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {MpemuPath()};
-  argv.insert(argv.end(), args.begin(), args.end());
-  StatusOr<RunResult> r = RunProcess(argv, 20000);
-  EXPECT_OK(r);
-  if (!r.ok()) return RunResult{};
-  EXPECT_FALSE(r->timed_out);
-  return *r;
-}
+RunResult Mpemu(const std::vector<std::string>& args) { return ::mpemu::testing::RunMpemu(args); }
 
 class CleverCloudCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(access(MpemuPath().c_str(), X_OK), 0) << MpemuPath() << " is not built (ninja mpemu)";
+    ASSERT_EQ(access(MpemuBinary().c_str(), X_OK), 0) << MpemuBinary() << " is not built (ninja mpemu)";
     char pattern[] = "/tmp/mpemu-cc-cli-XXXXXX";
     dir_ = mkdtemp(pattern);
   }

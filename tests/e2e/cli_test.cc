@@ -27,27 +27,13 @@ using ::mpemu::testing::ScopedEmulator;
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-const std::string& Mpemu() {
-  static const std::string path = std::string(MPEMU_BINARY_DIR) + "/mpemu";
-  return path;
-}
-
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(access(Mpemu().c_str(), X_OK), 0) << Mpemu() << " is not built (ninja mpemu)";
+    ASSERT_EQ(access(::mpemu::testing::MpemuBinary().c_str(), X_OK), 0) << ::mpemu::testing::MpemuBinary() << " is not built (ninja mpemu)";
   }
 
-  // Runs `mpemu args...`; fails the test if it cannot be started or hangs.
-  static RunResult Run(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {Mpemu()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    StatusOr<RunResult> r = RunProcess(argv, 20000);
-    EXPECT_OK(r);
-    if (!r.ok()) return RunResult{};
-    EXPECT_FALSE(r->timed_out);
-    return *r;
-  }
+  static RunResult Run(const std::vector<std::string>& args) { return ::mpemu::testing::RunMpemu(args); }
   static RunResult Client(const std::string& url, const std::vector<std::string>& args) {
     std::vector<std::string> all = {"--url", url};
     all.insert(all.end(), args.begin(), args.end());
@@ -57,7 +43,7 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, ServeSubscribeAdvanceAndList) {
   ChildProcess serve;
-  ASSERT_OK(serve.Start({Mpemu(), "serve", "--port", "0"}));
+  ASSERT_OK(serve.Start({::mpemu::testing::MpemuBinary(), "serve", "--port", "0"}));
   StatusOr<std::string> line = serve.WaitForLine("listening on", 20000);
   ASSERT_OK(line);
   std::smatch m;
@@ -111,7 +97,7 @@ TEST_F(CliTest, ServeWithProxyAndTlsAndTheCaCommand) {
   std::filesystem::create_directories(dir);
   const std::string state = dir + "/state.db";
   ChildProcess serve;
-  ASSERT_OK(serve.Start({Mpemu(), "serve", "--port", "0", "--proxy-port", "0", "--tls", "--state", state,
+  ASSERT_OK(serve.Start({::mpemu::testing::MpemuBinary(), "serve", "--port", "0", "--proxy-port", "0", "--tls", "--state", state,
                          "--emulate-host", "keys.example.test=stackit.keys"}));
   StatusOr<std::string> line = serve.WaitForLine("listening on", 20000);
   ASSERT_OK(line);

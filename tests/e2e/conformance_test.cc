@@ -16,7 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::string kMpemu = std::string(MPEMU_BINARY_DIR) + "/mpemu";
+const std::string kMpemu = MpemuBinary();
 const std::string kVendor = std::string(MPEMU_BINARY_DIR) + "/vendor-sample/vendor-sample";
 const std::string kProfile = std::string(MPEMU_SOURCE_DIR) + "/scenarios/profiles/vendor-sample.yaml";
 const std::string kScenarios = std::string(MPEMU_SOURCE_DIR) + "/scenarios";

@@ -14,7 +14,6 @@ namespace {
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-const std::string kMpemu = std::string(MPEMU_BINARY_DIR) + "/mpemu";
 
 class HarnessCliTest : public ::testing::Test {
  protected:
@@ -32,12 +31,7 @@ class HarnessCliTest : public ::testing::Test {
     return p.string();
   }
 
-  RunResult Mpemu(std::vector<std::string> args) {
-    args.insert(args.begin(), kMpemu);
-    auto r = RunProcess(args, 60000);
-    EXPECT_OK(r);
-    return r.ok() ? *r : RunResult{};
-  }
+  RunResult Mpemu(const std::vector<std::string>& args) { return ::mpemu::testing::RunMpemu(args, 60000); }
 
   fs::path dir_;
 };

@@ -20,24 +20,17 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 using json = nlohmann::json;
 
-const std::string& MpemuPath() {
-  static const std::string path = std::string(MPEMU_BINARY_DIR) + "/mpemu";
-  return path;
-}
+using ::mpemu::testing::MpemuBinary;
 
 class PandiumCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_EQ(access(MpemuPath().c_str(), X_OK), 0) << MpemuPath() << " is not built (ninja mpemu)";
+    ASSERT_EQ(access(MpemuBinary().c_str(), X_OK), 0) << MpemuBinary() << " is not built (ninja mpemu)";
   }
   RunResult Mpemu(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {MpemuPath(), "--url", emu_.url()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    StatusOr<RunResult> r = RunProcess(argv, 20000);
-    EXPECT_OK(r);
-    if (!r.ok()) return RunResult{};
-    EXPECT_FALSE(r->timed_out);
-    return *r;
+    std::vector<std::string> all = {"--url", emu_.url()};
+    all.insert(all.end(), args.begin(), args.end());
+    return ::mpemu::testing::RunMpemu(all);
   }
   std::string Mint(const std::string& sub) {
     return pandium::Service::MintForTests(
@@ -96,7 +89,7 @@ TEST_F(PandiumCliTest, TenantsListsWhoEntered) {
 
 TEST_F(PandiumCliTest, UnreachableEmulatorIsAUsageError) {
   StatusOr<RunResult> r =
-      RunProcess({MpemuPath(), "--url", "http://127.0.0.1:1", "pandium", "tenants", "x"}, 20000);
+      RunProcess({MpemuBinary(), "--url", "http://127.0.0.1:1", "pandium", "tenants", "x"}, 20000);
   ASSERT_OK(r);
   EXPECT_EQ(r->exit_code, 2);
   EXPECT_THAT(r->err, HasSubstr("cannot reach the emulator"));

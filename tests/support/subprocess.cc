@@ -11,6 +11,8 @@
 #include <cstring>
 #include <thread>
 
+#include <gtest/gtest.h>
+
 namespace mpemu::testing {
 namespace {
 
@@ -196,6 +198,21 @@ void ChildProcess::Kill() {
     close(out_fd_);
     out_fd_ = -1;
   }
+}
+
+const std::string& MpemuBinary() {
+  static const std::string path = std::string(MPEMU_BINARY_DIR) + "/mpemu";
+  return path;
+}
+
+RunResult RunMpemu(const std::vector<std::string>& args, int timeout_ms) {
+  std::vector<std::string> argv = {MpemuBinary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  StatusOr<RunResult> r = RunProcess(argv, timeout_ms);
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok()) return RunResult{};
+  EXPECT_FALSE(r->timed_out) << "mpemu did not finish within " << timeout_ms << " ms";
+  return *r;
 }
 
 std::string FindPythonWith(const std::string& modules) {

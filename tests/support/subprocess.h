@@ -24,6 +24,11 @@ struct RunResult {
 // when the program cannot be started (exit code 127 from the child is reported as such).
 StatusOr<RunResult> RunProcess(const std::vector<std::string>& argv, int timeout_ms = 20000);
 
+// The built `mpemu` binary (in the build directory).
+const std::string& MpemuBinary();
+// Runs `mpemu args...` and waits; a test failure (not a crash) when it cannot start or times out.
+RunResult RunMpemu(const std::vector<std::string>& args, int timeout_ms = 20000);
+
 // The first Python interpreter (/usr/bin/python3, then python3 in PATH) that can
 // `import <modules>` ("jwt, requests"), or "" when none can. Debian's python3-* packages live in the
 // system Python; a pyenv python3 earlier in PATH may lack them.
